@@ -1,0 +1,1 @@
+# docs/: (filled in as the code lands)

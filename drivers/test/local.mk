@@ -1,0 +1,1 @@
+# drivers/test/: (filled in as the code lands)

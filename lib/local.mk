@@ -1,0 +1,1 @@
+# lib/: (filled in as the code lands)
