@@ -4,6 +4,12 @@ util_libvnutil_la_SOURCES = \
 	util/buf.c util/buf.h \
 	util/error.c util/error.h \
 	util/file.c util/file.h \
+	util/hostinfo.c util/hostinfo.h \
 	util/mac.c util/mac.h \
 	util/uuid.c util/uuid.h
 util_libvnutil_la_LIBADD = $(GLIB_LIBS)
+
+# conf/xmlutil: libxml2 helpers shared by the XML models (owned here, not by one model)
+noinst_LTLIBRARIES += conf/libvnxml.la
+conf_libvnxml_la_SOURCES = conf/xmlutil.c conf/xmlutil.h
+conf_libvnxml_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
