@@ -42,8 +42,7 @@ struct HypervisorDriver {
     void (*connect_close)(virConnectPtr conn);
     const char *(*connect_get_type)(virConnectPtr conn, GError **error);
     bool (*connect_get_version)(virConnectPtr conn, unsigned long *ret_version, GError **error);
-    bool (*connect_get_lib_version)(virConnectPtr conn, unsigned long *ret_version,
-                                    GError **error);
+    bool (*connect_get_lib_version)(virConnectPtr conn, unsigned long *ret_version, GError **error);
     char *(*connect_get_hostname)(virConnectPtr conn, GError **error);
     char *(*connect_get_capabilities)(virConnectPtr conn, GError **error);
     char *(*connect_get_sysinfo)(virConnectPtr conn, unsigned int flags, GError **error);
@@ -54,8 +53,7 @@ struct HypervisorDriver {
     bool (*connect_set_keep_alive)(virConnectPtr conn, int interval, unsigned int count,
                                    GError **error);
     bool (*node_get_info)(virConnectPtr conn, virNodeInfoPtr info, GError **error);
-    bool (*node_get_free_memory)(virConnectPtr conn, unsigned long long *ret_bytes,
-                                 GError **error);
+    bool (*node_get_free_memory)(virConnectPtr conn, unsigned long long *ret_bytes, GError **error);
 
     /* Domains: listing and lookup */
     int (*connect_num_of_domains)(virConnectPtr conn, GError **error);
@@ -88,12 +86,11 @@ struct HypervisorDriver {
 
     /* Domains: queries */
     bool (*domain_get_info)(virDomainPtr dom, virDomainInfoPtr info, GError **error);
-    bool (*domain_get_state)(virDomainPtr dom, int *ret_state, int *ret_reason,
-                             unsigned int flags, GError **error);
+    bool (*domain_get_state)(virDomainPtr dom, int *ret_state, int *ret_reason, unsigned int flags,
+                             GError **error);
     char *(*domain_get_xml_desc)(virDomainPtr dom, unsigned int flags, GError **error);
     char *(*domain_get_os_type)(virDomainPtr dom, GError **error);
-    bool (*domain_get_max_memory)(virDomainPtr dom, unsigned long long *ret_kib,
-                                  GError **error);
+    bool (*domain_get_max_memory)(virDomainPtr dom, unsigned long long *ret_kib, GError **error);
     int (*domain_get_vcpus_flags)(virDomainPtr dom, unsigned int flags, GError **error);
     bool (*domain_get_autostart)(virDomainPtr dom, int *ret_autostart, GError **error);
     bool (*domain_set_autostart)(virDomainPtr dom, int autostart, GError **error);
@@ -102,15 +99,13 @@ struct HypervisorDriver {
 
     /* Networks */
     int (*connect_num_of_networks)(virConnectPtr conn, GError **error);
-    int (*connect_list_networks)(virConnectPtr conn, char **names, int maxnames,
-                                 GError **error);
+    int (*connect_list_networks)(virConnectPtr conn, char **names, int maxnames, GError **error);
     int (*connect_num_of_defined_networks)(virConnectPtr conn, GError **error);
     int (*connect_list_defined_networks)(virConnectPtr conn, char **names, int maxnames,
                                          GError **error);
     int (*connect_list_all_networks)(virConnectPtr conn, virNetworkPtr **ret_networks,
                                      unsigned int flags, GError **error);
-    virNetworkPtr (*network_lookup_by_name)(virConnectPtr conn, const char *name,
-                                            GError **error);
+    virNetworkPtr (*network_lookup_by_name)(virConnectPtr conn, const char *name, GError **error);
     virNetworkPtr (*network_lookup_by_uuid)(virConnectPtr conn, const unsigned char *uuid,
                                             GError **error);
     virNetworkPtr (*network_define_xml)(virConnectPtr conn, const char *xml, unsigned int flags,
@@ -135,8 +130,8 @@ struct HypervisorDriver {
      * tell a driver that the first registration for (@family, @event_id)
      * appeared or the last one went, so a remote driver can forward that.
      * Drivers deliver events with conn_events_emit_*(). */
-    bool (*connect_event_watch)(virConnectPtr conn, EventFamily family, int event_id,
-                                bool enable, GError **error);
+    bool (*connect_event_watch)(virConnectPtr conn, EventFamily family, int event_id, bool enable,
+                                GError **error);
 };
 
 /* The drivers, tried in order by virConnectOpen (lib/driver-registry.c). */

@@ -27,15 +27,20 @@ typedef struct ConnEvents ConnEvents;
 struct _virConnect {
     guint magic;
     gint refs;
-    GMutex lock;                    /* protects err, handler, user_data */
-    char *uri;                      /* the URI as the client should see it */
-    unsigned int flags;             /* VIR_CONNECT_RO, ... */
+    GMutex lock;        /* protects err, handler, user_data */
+    char *uri;          /* the URI as the client should see it */
+    unsigned int flags; /* VIR_CONNECT_RO, ... */
     const HypervisorDriver *driver;
-    void *driver_data;              /* owned by the driver; freed by its connect_close */
-    virError err;                   /* last error reported on this connection */
+    void *driver_data; /* owned by the driver; freed by its connect_close */
+    virError err;      /* last error reported on this connection */
     virErrorFunc handler;
     void *user_data;
-    ConnEvents *events;             /* event callbacks registered on this connection */
+    ConnEvents *events;     /* event callbacks registered on this connection */
+    virConnectAuthPtr auth; /* the application's, set only during connect_open */
+    /* virConnectRegisterCloseCallback; protected by lock */
+    virConnectCloseFunc close_cb;
+    void *close_opaque;
+    virFreeCallback close_freecb;
 };
 
 struct _virDomain {
@@ -44,7 +49,7 @@ struct _virDomain {
     virConnectPtr conn; /* holds a reference */
     char *name;
     unsigned char uuid[UUID_LEN];
-    int id;             /* -1 when inactive */
+    int id; /* -1 when inactive */
 };
 
 struct _virNetwork {
@@ -61,6 +66,12 @@ void obj_connect_ref(virConnectPtr conn);
 /* Drops one reference; the last one closes the driver and frees. Returns
  * the references left. */
 int obj_connect_unref(virConnectPtr conn);
+/* Takes a reference unless the last one is already gone (the connection is
+ * being closed by another thread); returns whether it took one. */
+bool obj_connect_try_ref(virConnectPtr conn);
+/* For drivers whose connection can break (remote): runs the close callback
+ * the application registered, once, with @reason (virConnectCloseReason). */
+void obj_connect_report_closed(virConnectPtr conn, int reason);
 
 /* New handles with one reference each; they take a reference on @conn. */
 virDomainPtr obj_domain_new(virConnectPtr conn, const char *name,

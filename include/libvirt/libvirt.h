@@ -19,7 +19,7 @@ extern "C" {
 /* The libvirt API level this library is source-compatible with (9.0.0). */
 #define LIBVIR_VERSION_NUMBER 9000000
 #define LIBVIR_CHECK_VERSION(major, minor, micro)                                                  \
-    ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+    ((major)*1000000 + (minor)*1000 + (micro) <= LIBVIR_VERSION_NUMBER)
 
 #define VIR_UUID_BUFLEN 16
 #define VIR_UUID_STRING_BUFLEN 37
@@ -409,8 +409,7 @@ int virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaqu
                       virFreeCallback ff);
 void virEventUpdateHandle(int watch, int events);
 int virEventRemoveHandle(int watch);
-int virEventAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque,
-                       virFreeCallback ff);
+int virEventAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff);
 void virEventUpdateTimeout(int timer, int frequency);
 int virEventRemoveTimeout(int timer);
 
@@ -490,9 +489,9 @@ unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
 typedef struct _virDomainInfo virDomainInfo;
 typedef virDomainInfo *virDomainInfoPtr;
 struct _virDomainInfo {
-    unsigned char state;        /* virDomainState */
-    unsigned long maxMem;       /* KiB */
-    unsigned long memory;       /* KiB */
+    unsigned char state;  /* virDomainState */
+    unsigned long maxMem; /* KiB */
+    unsigned long memory; /* KiB */
     unsigned short nrVirtCpu;
     unsigned long long cpuTime; /* nanoseconds */
 };
@@ -559,11 +558,11 @@ int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 typedef struct _virNetworkDHCPLease virNetworkDHCPLease;
 typedef virNetworkDHCPLease *virNetworkDHCPLeasePtr;
 struct _virNetworkDHCPLease {
-    char *iface;         /* network interface name */
+    char *iface;          /* network interface name */
     long long expirytime; /* seconds since the epoch */
-    int type;            /* virIPAddrType */
+    int type;             /* virIPAddrType */
     char *mac;
-    char *iaid;          /* IPv6 only */
+    char *iaid; /* IPv6 only */
     char *ipaddr;
     unsigned int prefix;
     char *hostname;
@@ -581,11 +580,9 @@ virNetworkPtr virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uu
 virNetworkPtr virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuid);
 
 virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xmlDesc);
-virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xmlDesc,
-                                       unsigned int flags);
+virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
 virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc);
-virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
-                                       unsigned int flags);
+virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
 int virNetworkUndefine(virNetworkPtr network);
 int virNetworkCreate(virNetworkPtr network);
 int virNetworkDestroy(virNetworkPtr network);
@@ -599,8 +596,8 @@ int virNetworkSetAutostart(virNetworkPtr network, int autostart);
 int virNetworkIsActive(virNetworkPtr net);
 int virNetworkIsPersistent(virNetworkPtr net);
 virConnectPtr virNetworkGetConnect(virNetworkPtr network);
-int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
-                            virNetworkDHCPLeasePtr **leases, unsigned int flags);
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac, virNetworkDHCPLeasePtr **leases,
+                            unsigned int flags);
 void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
 int virNetworkRef(virNetworkPtr network);
 int virNetworkFree(virNetworkPtr network);

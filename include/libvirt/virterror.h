@@ -216,18 +216,18 @@ typedef enum {
 typedef struct _virError virError;
 typedef virError *virErrorPtr;
 struct _virError {
-    int code;             /* virErrorNumber */
-    int domain;           /* virErrorDomain: the subsystem that reported it */
-    char *message;        /* human-readable, complete message */
+    int code;      /* virErrorNumber */
+    int domain;    /* virErrorDomain: the subsystem that reported it */
+    char *message; /* human-readable, complete message */
     virErrorLevel level;
-    virConnectPtr conn;   /* unused */
-    virDomainPtr dom;     /* unused */
-    char *str1;           /* optional extra information */
+    virConnectPtr conn; /* unused */
+    virDomainPtr dom;   /* unused */
+    char *str1;         /* optional extra information */
     char *str2;
     char *str3;
     int int1;
     int int2;
-    virNetworkPtr net;    /* unused */
+    virNetworkPtr net; /* unused */
 };
 
 typedef void (*virErrorFunc)(void *userData, virErrorPtr error);
