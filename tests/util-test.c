@@ -34,7 +34,7 @@ test_uuid_bad(void)
     unsigned char u[UUID_LEN];
 
     g_assert_false(uuid_parse("", u));
-    g_assert_false(uuid_parse("c7a5fdbd-edaf-9455-926a-d65c16db180", u));  /* short */
+    g_assert_false(uuid_parse("c7a5fdbd-edaf-9455-926a-d65c16db180", u));   /* short */
     g_assert_false(uuid_parse("c7a5fdbd-edaf-9455-926a-d65c16db18090", u)); /* long */
     g_assert_false(uuid_parse("g7a5fdbd-edaf-9455-926a-d65c16db1809", u));  /* not hex */
 }
@@ -124,7 +124,8 @@ test_file_atomic(void)
 static void
 test_error_format(void)
 {
-    g_autofree char *a = error_format_message(VIR_ERR_NO_DOMAIN, "no domain with matching name 'x'");
+    g_autofree char *a =
+        error_format_message(VIR_ERR_NO_DOMAIN, "no domain with matching name 'x'");
     g_autofree char *b = error_format_message(VIR_ERR_OPERATION_INVALID, NULL);
     g_autofree char *c = error_format_message(VIR_ERR_SYSTEM_ERROR, "cannot open: No such file");
     bool formatted = true;

@@ -63,7 +63,8 @@ static const ErrorText error_texts[] = {
     { VIR_ERR_NO_MEMORY, "out of memory", "out of memory: %s" },
     { VIR_ERR_NO_SUPPORT, "this function is not supported by the connection driver",
       "this function is not supported by the connection driver: %s" },
-    { VIR_ERR_NO_CONNECT, "no connection driver available", "no connection driver available for %s" },
+    { VIR_ERR_NO_CONNECT, "no connection driver available",
+      "no connection driver available for %s" },
     { VIR_ERR_INVALID_CONN, "invalid connection pointer in", "invalid connection pointer in %s" },
     { VIR_ERR_INVALID_DOMAIN, "invalid domain pointer in", "invalid domain pointer in %s" },
     { VIR_ERR_INVALID_ARG, "invalid argument", "invalid argument: %s" },
@@ -101,8 +102,7 @@ static const ErrorText error_texts[] = {
     { VIR_ERR_OPERATION_INVALID, "Requested operation is not valid",
       "Requested operation is not valid: %s" },
     { VIR_ERR_CONFIG_UNSUPPORTED, "unsupported configuration", "unsupported configuration: %s" },
-    { VIR_ERR_OPERATION_TIMEOUT, "Timed out during operation",
-      "Timed out during operation: %s" },
+    { VIR_ERR_OPERATION_TIMEOUT, "Timed out during operation", "Timed out during operation: %s" },
     { VIR_ERR_ARGUMENT_UNSUPPORTED, "argument unsupported", "argument unsupported: %s" },
     { VIR_ERR_OPERATION_ABORTED, "operation aborted", "operation aborted: %s" },
     { VIR_ERR_OVERFLOW, "numerical overflow", "numerical overflow: %s" },
@@ -127,7 +127,7 @@ error_format_message(int code, const char *detail)
             continue;
         if (!detail)
             return g_strdup(error_texts[i].bare);
-        /* The table holds constant formats with exactly one %s. */
+            /* The table holds constant formats with exactly one %s. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         return g_strdup_printf(error_texts[i].with_detail, detail);

@@ -11,8 +11,7 @@
 
 /* Replaces @path with @data: temp file in the same directory, fsync, rename,
  * fsync of the directory. Readers see the old or the new file, never a mix. */
-bool file_write_atomic(const char *path, const char *data, gssize len, mode_t mode,
-                       GError **error);
+bool file_write_atomic(const char *path, const char *data, gssize len, mode_t mode, GError **error);
 
 /* mkdir -p with @mode for the directories it creates. */
 bool file_mkdir_p(const char *path, mode_t mode, GError **error);
