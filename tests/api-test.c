@@ -164,7 +164,7 @@ list_domain_names(virConnectPtr conn, unsigned int flags)
     for (int i = 0; i < n; i++)
         g_ptr_array_add(names, (gpointer)virDomainGetName(doms[i]));
     g_assert_null(doms[n]);
-    qsort(names->pdata, names->len, sizeof(gpointer), compare_str_ptrs);
+    g_ptr_array_sort(names, compare_str_ptrs);
     g_ptr_array_add(names, NULL);
     joined = g_strjoinv(",", (char **)names->pdata);
     for (int i = 0; i < n; i++)
@@ -186,7 +186,7 @@ list_network_names(virConnectPtr conn, unsigned int flags)
     for (int i = 0; i < n; i++)
         g_ptr_array_add(names, (gpointer)virNetworkGetName(nets[i]));
     g_assert_null(nets[n]);
-    qsort(names->pdata, names->len, sizeof(gpointer), compare_str_ptrs);
+    g_ptr_array_sort(names, compare_str_ptrs);
     g_ptr_array_add(names, NULL);
     joined = g_strjoinv(",", (char **)names->pdata);
     for (int i = 0; i < n; i++)

@@ -21,7 +21,8 @@ else
 fi
 libdir=$(pkg-config --variable=libdir libvirt)
 # shellcheck disable=SC2086
-if ${CC:-cc} -Wall -Werror -o "$tmp/netdemo" "$top_src/tests/data/client/netdemo.c" $flags \
+# (SANITIZER_CFLAGS: a sanitizer build's library needs its runtime linked first)
+if ${CC:-cc} ${SANITIZER_CFLAGS:-} -Wall -Werror -o "$tmp/netdemo" "$top_src/tests/data/client/netdemo.c" $flags \
     -Wl,-rpath,"$libdir" 2>"$tmp/cc.err"; then
     ok "client compiles and links with the pkg-config flags"
 else
