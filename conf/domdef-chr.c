@@ -94,7 +94,7 @@ chr_parse_mode(DomXNode *src, bool *ret_listen, GError **error)
 static bool
 chr_parse_reconnect(DomXNode *src, DomChrSource *out, GError **error)
 {
-    g_autoptr(DomXNode) rc = domx_take_child(src, "reconnect");
+    g_autoptr(DomXNode) rc = domx_take_one(src, "reconnect");
     g_autofree char *enabled = NULL, *timeout = NULL;
 
     if (!rc)
@@ -127,7 +127,7 @@ bool
 domdef_chr_source_parse(DomXNode *node, DomChrSource *src, DomChrDeviceType devtype, GError **error)
 {
     unsigned int nsrc = domx_count_children(node, "source");
-    g_autoptr(DomXNode) proto = domx_take_child(node, "protocol");
+    g_autoptr(DomXNode) proto = domx_take_one(node, "protocol");
     DomXNode *s;
 
     src->extra = domx_new("source");
@@ -139,7 +139,7 @@ domdef_chr_source_parse(DomXNode *node, DomChrSource *src, DomChrDeviceType devt
         return false;
     }
     while ((s = domx_take_child(node, "source"))) {
-        g_autoptr(DomXNode) owned = s;
+        g_autoptr(DomXNode) owned G_GNUC_UNUSED = s; /* frees s on every exit */
 
         switch (src->type) {
         case DOM_CHR_PTY:
@@ -422,7 +422,7 @@ domdef_chr_parse(DomXNode *node, DomChrDeviceType devtype, unsigned int flags, G
     if (chr->src.type == DOM_CHR_PTY && (flags & DOMDEF_PARSE_INACTIVE))
         g_clear_pointer(&chr->src.path, g_free);
 
-    chr->target = domx_take_child(n, "target");
+    chr->target = domx_take_one(n, "target");
     if (chr->target) {
         g_autofree char *port = domx_take_attr(chr->target, "port");
 

@@ -49,7 +49,7 @@ domdef_video_parse(DomXNode *node, GError **error)
                                          "none",    "bochs", "ramfb",     NULL };
     g_autoptr(DomVideo) video = g_new0(DomVideo, 1);
     g_autoptr(DomXNode) n = domx_copy(node);
-    g_autoptr(DomXNode) model = domx_take_child(n, "model");
+    g_autoptr(DomXNode) model = domx_take_one(n, "model");
 
     if (model) {
         g_autofree char *primary = domx_take_attr(model, "primary");

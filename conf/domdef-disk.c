@@ -80,7 +80,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomDisk, domdef_disk_free)
 static char *
 take_text(DomXNode *node, const char *name)
 {
-    g_autoptr(DomXNode) c = domx_take_child(node, name);
+    g_autoptr(DomXNode) c = domx_take_one(node, name);
 
     return c ? g_strdup(c->text ? c->text : "") : NULL;
 }
@@ -200,10 +200,10 @@ domdef_disk_parse(DomXNode *node, unsigned int flags, GError **error)
     }
     disk->device = device ? (DomDiskDevice)v : DOM_DISK_DEVICE_DISK;
 
-    disk->driver = domx_take_child(n, "driver");
-    disk->disk_auth = domx_take_child(n, "auth");
-    disk->encryption = domx_take_child(n, "encryption");
-    src = domx_take_child(n, "source");
+    disk->driver = domx_take_one(n, "driver");
+    disk->disk_auth = domx_take_one(n, "auth");
+    disk->encryption = domx_take_one(n, "encryption");
+    src = domx_take_one(n, "source");
     if (src) {
         if (!disk_parse_source(disk, src, error))
             return NULL;
@@ -212,10 +212,10 @@ domdef_disk_parse(DomXNode *node, unsigned int flags, GError **error)
         /* Nothing to point at: an empty drive, which libvirt shows as a file. */
         disk->type = DOM_DISK_TYPE_FILE;
     }
-    disk->backing = domx_take_child(n, "backingStore");
-    disk->geometry = domx_take_child(n, "geometry");
-    disk->blockio = domx_take_child(n, "blockio");
-    disk->target = domx_take_child(n, "target");
+    disk->backing = domx_take_one(n, "backingStore");
+    disk->geometry = domx_take_one(n, "geometry");
+    disk->blockio = domx_take_one(n, "blockio");
+    disk->target = domx_take_one(n, "target");
     if (!disk->target || !(disk->dst = domx_take_attr(disk->target, "dev"))) {
         g_set_error(error, DOMDEF_ERROR, VIR_ERR_NO_TARGET,
                     "missing target information for device %s",
@@ -234,12 +234,12 @@ domdef_disk_parse(DomXNode *node, unsigned int flags, GError **error)
     } else {
         disk->bus = disk_default_bus(disk);
     }
-    disk->iotune = domx_take_child(n, "iotune");
-    ro = domx_take_child(n, "readonly");
-    sh = domx_take_child(n, "shareable");
+    disk->iotune = domx_take_one(n, "iotune");
+    ro = domx_take_one(n, "readonly");
+    sh = domx_take_one(n, "shareable");
     disk->readonly = ro != NULL || disk->device == DOM_DISK_DEVICE_CDROM;
     disk->shareable = sh != NULL;
-    disk->transient = domx_take_child(n, "transient");
+    disk->transient = domx_take_one(n, "transient");
     disk->serial = take_text(n, "serial");
     disk->wwn = take_text(n, "wwn");
     disk->vendor = take_text(n, "vendor");

@@ -102,7 +102,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomNet, domdef_net_free)
 static char *
 take_path(DomXNode *node, const char *name)
 {
-    g_autoptr(DomXNode) c = domx_take_child(node, name);
+    g_autoptr(DomXNode) c = domx_take_one(node, name);
 
     return c ? domx_take_attr(c, "path") : NULL;
 }
@@ -122,7 +122,7 @@ domdef_net_parse(DomXNode *node, unsigned int flags, GError **error)
     g_autoptr(DomNet) net = g_new0(DomNet, 1);
     g_autoptr(DomXNode) n = domx_copy(node);
     g_autofree char *type = domx_take_attr(n, "type");
-    g_autoptr(DomXNode) mac = domx_take_child(n, "mac");
+    g_autoptr(DomXNode) mac = domx_take_one(n, "mac");
     g_autoptr(DomXNode) model = NULL;
     DomXNode *c;
     int v;
@@ -151,7 +151,7 @@ domdef_net_parse(DomXNode *node, unsigned int flags, GError **error)
     if (mac && !domx_is_empty(mac))
         net->mac_extra = g_steal_pointer(&mac);
 
-    net->source = domx_take_child(n, "source");
+    net->source = domx_take_one(n, "source");
     net->has_source = net->source != NULL;
     if (net->type == DOM_NET_TYPE_NETWORK) {
         net->network = domx_take_attr(net->source, "network");
@@ -190,17 +190,17 @@ domdef_net_parse(DomXNode *node, unsigned int flags, GError **error)
         domx_add_child(net->guest_ip, c);
     while ((c = domx_take_child(n, "route")))
         domx_add_child(net->guest_ip, c);
-    net->vlan = domx_take_child(n, "vlan");
-    net->virtualport = domx_take_child(n, "virtualport");
-    net->bandwidth = domx_take_child(n, "bandwidth");
-    net->port = domx_take_child(n, "port");
+    net->vlan = domx_take_one(n, "vlan");
+    net->virtualport = domx_take_one(n, "virtualport");
+    net->bandwidth = domx_take_one(n, "bandwidth");
+    net->port = domx_take_one(n, "port");
     net->script = take_path(n, "script");
     net->downscript = take_path(n, "downscript");
-    net->target = domx_take_child(n, "target");
+    net->target = domx_take_one(n, "target");
     net->ifname = domx_take_attr(net->target, "dev");
     if (net->ifname && (flags & DOMDEF_PARSE_INACTIVE) && net_ifname_generated(net->ifname))
         g_clear_pointer(&net->ifname, g_free);
-    model = domx_take_child(n, "model");
+    model = domx_take_one(n, "model");
     if (model) {
         net->model = domx_take_attr(model, "type");
         for (int i = 0; net->model && net_models[i]; i++) {
@@ -211,9 +211,9 @@ domdef_net_parse(DomXNode *node, unsigned int flags, GError **error)
             }
         }
     }
-    net->driver = domx_take_child(n, "driver");
-    net->backend = domx_take_child(n, "backend");
-    net->filterref = domx_take_child(n, "filterref");
+    net->driver = domx_take_one(n, "driver");
+    net->backend = domx_take_one(n, "backend");
+    net->filterref = domx_take_one(n, "filterref");
     if (!domdef_info_parse(n, &net->info, error))
         return NULL;
     net->extra = g_steal_pointer(&n);

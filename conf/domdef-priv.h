@@ -29,6 +29,10 @@ void domx_set_attrf(DomXNode *node, const char *name, const char *fmt, ...) G_GN
 DomXNode *domx_child(const DomXNode *node, const char *name);
 /* Removes the first child @name and returns it (caller frees), NULL if none. */
 DomXNode *domx_take_child(DomXNode *node, const char *name);
+/* For elements that occur once: the first child @name, with any repeats
+ * dropped (libvirt reads the first only), so none is written back as a
+ * leftover that a second parse would read instead. */
+DomXNode *domx_take_one(DomXNode *node, const char *name);
 unsigned int domx_count_children(const DomXNode *node, const char *name);
 void domx_add_child(DomXNode *node, DomXNode *child); /* takes @child */
 bool domx_is_empty(const DomXNode *node);             /* no attributes, text or children */

@@ -216,6 +216,16 @@ domx_take_child(DomXNode *node, const char *name)
     return NULL;
 }
 
+DomXNode *
+domx_take_one(DomXNode *node, const char *name)
+{
+    DomXNode *first = domx_take_child(node, name), *more;
+
+    while ((more = domx_take_child(node, name)))
+        domx_free(more);
+    return first;
+}
+
 unsigned int
 domx_count_children(const DomXNode *node, const char *name)
 {

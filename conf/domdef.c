@@ -252,8 +252,8 @@ domdef_normalise_bitmap_attr(DomXNode *node, const char *name, GError **error)
 bool
 domdef_info_parse(DomXNode *node, DomDeviceInfo *info, GError **error)
 {
-    g_autoptr(DomXNode) boot = domx_take_child(node, "boot");
-    g_autoptr(DomXNode) alias = domx_take_child(node, "alias");
+    g_autoptr(DomXNode) boot = domx_take_one(node, "boot");
+    g_autoptr(DomXNode) alias = domx_take_one(node, "alias");
     DomXNode *c;
 
     info->extra = g_ptr_array_new_with_free_func((GDestroyNotify)domx_free);
@@ -272,7 +272,7 @@ domdef_info_parse(DomXNode *node, DomDeviceInfo *info, GError **error)
     }
     if (alias)
         info->alias = domx_take_attr(alias, "name");
-    info->address = domx_take_child(node, "address");
+    info->address = domx_take_one(node, "address");
     while ((c = domx_take_child(node, "rom")) || (c = domx_take_child(node, "acpi")) ||
            (c = domx_take_child(node, "master")))
         g_ptr_array_add(info->extra, c);
@@ -431,22 +431,10 @@ domdef_new(void)
 
 /* ---- parsing ---- */
 
-/* Takes the first child @name and drops any repeats (libvirt reads the
- * first one only), so that they are not written back as leftovers. */
-static DomXNode *
-domdef_take_one(DomXNode *node, const char *name)
-{
-    DomXNode *first = domx_take_child(node, name), *more;
-
-    while ((more = domx_take_child(node, name)))
-        domx_free(more);
-    return first;
-}
-
 static char *
 domdef_take_text(DomXNode *node, const char *name)
 {
-    g_autoptr(DomXNode) c = domdef_take_one(node, name);
+    g_autoptr(DomXNode) c = domx_take_one(node, name);
 
     if (!c)
         return NULL;
@@ -464,10 +452,10 @@ domdef_parse_scaled(DomXNode *node, const char *what, unsigned long long *ret_ki
 static bool
 domdef_parse_memory(DomDef *def, DomXNode *root, GError **error)
 {
-    g_autoptr(DomXNode) max = domdef_take_one(root, "maxMemory");
-    g_autoptr(DomXNode) mem = domdef_take_one(root, "memory");
-    g_autoptr(DomXNode) cur = domdef_take_one(root, "currentMemory");
-    g_autoptr(DomXNode) tune = domdef_take_one(root, "memtune");
+    g_autoptr(DomXNode) max = domx_take_one(root, "maxMemory");
+    g_autoptr(DomXNode) mem = domx_take_one(root, "memory");
+    g_autoptr(DomXNode) cur = domx_take_one(root, "currentMemory");
+    g_autoptr(DomXNode) tune = domx_take_one(root, "memtune");
 
     if (max) {
         g_autofree char *slots = domx_take_attr(max, "slots");
@@ -514,7 +502,7 @@ domdef_parse_memory(DomDef *def, DomXNode *root, GError **error)
                         &def->has_min_guarantee };
 
         for (int i = 0; names[i]; i++) {
-            g_autoptr(DomXNode) c = domdef_take_one(tune, names[i]);
+            g_autoptr(DomXNode) c = domx_take_one(tune, names[i]);
             g_autofree char *what = g_strdup_printf("./memtune/%s[1]", names[i]);
 
             if (!c)
@@ -532,10 +520,10 @@ domdef_parse_memory(DomDef *def, DomXNode *root, GError **error)
 static bool
 domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
 {
-    g_autoptr(DomXNode) vcpu = domdef_take_one(root, "vcpu");
+    g_autoptr(DomXNode) vcpu = domx_take_one(root, "vcpu");
     g_autofree char *iothreads = domdef_take_text(root, "iothreads");
-    g_autoptr(DomXNode) tune = domdef_take_one(root, "cputune");
-    g_autoptr(DomXNode) numa = domdef_take_one(root, "numatune");
+    g_autoptr(DomXNode) tune = domx_take_one(root, "cputune");
+    g_autoptr(DomXNode) numa = domx_take_one(root, "numatune");
     guint64 n;
 
     def->vcpus_max = 1;
@@ -574,7 +562,7 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
     } else {
         def->vcpus_current = 1;
     }
-    def->vcpus_detail = domdef_take_one(root, "vcpus");
+    def->vcpus_detail = domx_take_one(root, "vcpus");
     if (iothreads) {
         if (!g_ascii_string_to_unsigned(g_strstrip(iothreads), 10, 0, G_MAXUINT, &n, NULL)) {
             g_set_error(error, DOMDEF_ERROR, VIR_ERR_XML_ERROR, "invalid iothreads count '%s'",
@@ -583,7 +571,7 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
         }
         def->iothreads = (unsigned int)n;
     }
-    def->iothreadids = domdef_take_one(root, "iothreadids");
+    def->iothreadids = domx_take_one(root, "iothreadids");
 
     if (tune) {
         static const char *const order[] = {
@@ -609,7 +597,7 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
                 }
                 if (strcmp(order[i], "vcpusched") == 0 || strcmp(order[i], "iothreadsched") == 0) {
                     g_autoptr(GArray) ids = NULL;
-                    g_autoptr(DomXNode) owned = c;
+                    g_autoptr(DomXNode) owned G_GNUC_UNUSED = c; /* frees c on every exit */
 
                     if (!domdef_bitmap_normalise(domx_attr(c, idattr), NULL, &ids, error))
                         return false;
@@ -661,7 +649,7 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
         g_autoptr(GPtrArray) nodes = g_ptr_array_new();
 
         def->numatune = out;
-        if ((c = domdef_take_one(numa, "memory"))) {
+        if ((c = domx_take_one(numa, "memory"))) {
             if (!domx_attr(c, "mode"))
                 domx_set_attr(c, "mode", "strict");
             if (!domdef_normalise_bitmap_attr(c, "nodeset", error)) {
@@ -702,13 +690,13 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
 static bool
 domdef_parse_os(DomDef *def, DomXNode *root, GError **error)
 {
-    g_autoptr(DomXNode) os = domdef_take_one(root, "os");
+    g_autoptr(DomXNode) os = domx_take_one(root, "os");
     g_autoptr(DomXNode) type = NULL;
     DomXNode *c;
 
     def->bootloader = domdef_take_text(root, "bootloader");
     def->bootloader_args = domdef_take_text(root, "bootloader_args");
-    if (!os || !(type = domdef_take_one(os, "type"))) {
+    if (!os || !(type = domx_take_one(os, "type"))) {
         g_set_error(error, DOMDEF_ERROR, VIR_ERR_OS_TYPE, "An os <type> must be specified");
         return false;
     }
@@ -728,16 +716,16 @@ domdef_parse_os(DomDef *def, DomXNode *root, GError **error)
                     def->os_firmware);
         return false;
     }
-    def->os_firmware_info = domdef_take_one(os, "firmware");
-    def->os_loader = domdef_take_one(os, "loader");
-    def->os_nvram = domdef_take_one(os, "nvram");
+    def->os_firmware_info = domx_take_one(os, "firmware");
+    def->os_loader = domx_take_one(os, "loader");
+    def->os_nvram = domx_take_one(os, "nvram");
     def->os_kernel = domdef_take_text(os, "kernel");
     def->os_initrd = domdef_take_text(os, "initrd");
     def->os_cmdline = domdef_take_text(os, "cmdline");
     def->os_dtb = domdef_take_text(os, "dtb");
     def->os_root = domdef_take_text(os, "root");
     while ((c = domx_take_child(os, "boot"))) {
-        g_autoptr(DomXNode) owned = c;
+        g_autoptr(DomXNode) owned G_GNUC_UNUSED = c; /* frees c on every exit */
         g_autofree char *dev = domx_take_attr(c, "dev");
 
         if (!dev) {
@@ -753,9 +741,9 @@ domdef_parse_os(DomDef *def, DomXNode *root, GError **error)
         if (def->os_boot_devs->len < 4)
             g_ptr_array_add(def->os_boot_devs, g_steal_pointer(&dev));
     }
-    def->os_bootmenu = domdef_take_one(os, "bootmenu");
-    def->os_smbios = domdef_take_one(os, "smbios");
-    def->os_bios = domdef_take_one(os, "bios");
+    def->os_bootmenu = domx_take_one(os, "bootmenu");
+    def->os_smbios = domx_take_one(os, "smbios");
+    def->os_bios = domx_take_one(os, "bios");
     def->os_extra = g_steal_pointer(&os);
     return true;
 }
@@ -763,7 +751,7 @@ domdef_parse_os(DomDef *def, DomXNode *root, GError **error)
 static bool
 domdef_parse_features(DomDef *def, DomXNode *root, GError **error)
 {
-    g_autoptr(DomXNode) feat = domdef_take_one(root, "features");
+    g_autoptr(DomXNode) feat = domx_take_one(root, "features");
     DomXNode *out;
 
     if (!feat)
@@ -779,7 +767,7 @@ domdef_parse_features(DomDef *def, DomXNode *root, GError **error)
     out = domx_new("features");
     def->features = out;
     for (int i = 0; domdef_feature_names[i]; i++) {
-        DomXNode *c = domdef_take_one(feat, domdef_feature_names[i]);
+        DomXNode *c = domx_take_one(feat, domdef_feature_names[i]);
 
         if (!c)
             continue;
@@ -808,7 +796,7 @@ domdef_parse_features(DomDef *def, DomXNode *root, GError **error)
 static bool
 domdef_parse_cpu(DomDef *def, DomXNode *root, GError **error)
 {
-    DomXNode *cpu = domdef_take_one(root, "cpu");
+    DomXNode *cpu = domx_take_one(root, "cpu");
     DomXNode *topo, *numa;
 
     def->cpu = cpu;
@@ -871,7 +859,7 @@ domdef_parse_lifecycle(DomXNode *root, const char *name, bool crash, DomLifecycl
 static bool
 domdef_parse_devices(DomDef *def, DomXNode *root, unsigned int flags, GError **error)
 {
-    g_autoptr(DomXNode) devs = domdef_take_one(root, "devices");
+    g_autoptr(DomXNode) devs = domx_take_one(root, "devices");
 
     if (!devs)
         return true;
@@ -983,27 +971,27 @@ domdef_parse_root(DomXNode *root, unsigned int flags, GError **error)
     } else {
         uuid_generate(def->uuid);
     }
-    def->genid = domdef_take_one(root, "genid");
+    def->genid = domx_take_one(root, "genid");
     def->title = domdef_take_text(root, "title");
     if (def->title && strchr(def->title, '\n')) {
         g_set_error(error, DOMDEF_ERROR, VIR_ERR_XML_ERROR, "Domain title can't contain newlines");
         return NULL;
     }
     def->description = domdef_take_text(root, "description");
-    def->metadata = domdef_take_one(root, "metadata");
+    def->metadata = domx_take_one(root, "metadata");
     if (!domdef_parse_memory(def, root, error))
         return NULL;
-    def->blkiotune = domdef_take_one(root, "blkiotune");
-    def->memory_backing = domdef_take_one(root, "memoryBacking");
+    def->blkiotune = domx_take_one(root, "blkiotune");
+    def->memory_backing = domx_take_one(root, "memoryBacking");
     if (!domdef_parse_vcpu(def, root, error))
         return NULL;
-    def->resource = domdef_take_one(root, "resource");
-    def->sysinfo = domdef_take_one(root, "sysinfo");
+    def->resource = domx_take_one(root, "resource");
+    def->sysinfo = domx_take_one(root, "sysinfo");
     if (!domdef_parse_os(def, root, error) || !domdef_parse_features(def, root, error) ||
         !domdef_parse_cpu(def, root, error))
         return NULL;
 
-    clock = domdef_take_one(root, "clock");
+    clock = domx_take_one(root, "clock");
     if (clock) {
         g_autofree char *offset = domx_take_attr(clock, "offset");
         int v = offset ? domdef_enum_lookup(domdef_clock_names, offset) : DOM_CLOCK_UTC;
@@ -1021,8 +1009,8 @@ domdef_parse_root(DomXNode *root, unsigned int flags, GError **error)
         !domdef_parse_lifecycle(root, "on_crash", true, &def->on_crash, error))
         return NULL;
     def->on_lockfailure = domdef_take_text(root, "on_lockfailure");
-    def->pm = domdef_take_one(root, "pm");
-    def->perf = domdef_take_one(root, "perf");
+    def->pm = domx_take_one(root, "pm");
+    def->perf = domx_take_one(root, "perf");
     if (!domdef_parse_devices(def, root, flags, error))
         return NULL;
     /* What is left: seclabel, keywrap, launchSecurity, namespaced extensions. */

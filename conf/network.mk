@@ -15,15 +15,19 @@ tests_netxml2xml_test_LDADD = $(NETCONF_TEST_LIBS)
 TESTS += tests/netxml2xml-test
 EXTRA_DIST += tests/data/net-xml2xml
 
-# fuzz target: replays tests/fuzz/netdef/ in make check; a libFuzzer target
-# under --enable-fuzzing (the lead adds -fsanitize=fuzzer there)
+# fuzz target: replays tests/fuzz/netdef/ in make check; under
+# --enable-fuzzing (CC=clang) also a libFuzzer binary
+if WITH_FUZZING
+noinst_PROGRAMS += tests/fuzz-netdef-libfuzzer
+tests_fuzz_netdef_libfuzzer_SOURCES = tests/fuzz-netdef.c
+tests_fuzz_netdef_libfuzzer_CPPFLAGS = $(NETCONF_TEST_CPPFLAGS) -DFUZZING_BUILD
+tests_fuzz_netdef_libfuzzer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_netdef_libfuzzer_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_netdef_libfuzzer_LDADD = $(NETCONF_TEST_LIBS)
+endif
 check_PROGRAMS += tests/fuzz-netdef
 tests_fuzz_netdef_SOURCES = tests/fuzz-netdef.c
-tests_fuzz_netdef_LDADD = $(NETCONF_TEST_LIBS)
-EXTRA_DIST += tests/fuzz/netdef
-if WITH_FUZZING
-tests_fuzz_netdef_CPPFLAGS = $(NETCONF_TEST_CPPFLAGS) -DWITH_FUZZING
-else
 tests_fuzz_netdef_CPPFLAGS = $(NETCONF_TEST_CPPFLAGS)
+tests_fuzz_netdef_LDADD = $(NETCONF_TEST_LIBS)
 TESTS += tests/fuzz-netdef
-endif
+EXTRA_DIST += tests/fuzz/netdef

@@ -2,7 +2,7 @@
  * fuzz-netdef.c: fuzz target for the network XML parser
  *
  * Built with --enable-fuzzing it is a libFuzzer target
- * (LLVMFuzzerTestOneInput); otherwise it is a normal test program that
+ * (LLVMFuzzerTestOneInput, FUZZING_BUILD); otherwise it is a normal test program that
  * replays every file of tests/fuzz/netdef/ (the corpus, crashes that were
  * found included) as one test case each.
  *
@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifndef WITH_FUZZING
+#ifndef FUZZING_BUILD
 static void
 replay_one(gconstpointer opaque)
 {
