@@ -33,6 +33,9 @@ DomXNode *domx_take_child(DomXNode *node, const char *name);
  * dropped (libvirt reads the first only), so none is written back as a
  * leftover that a second parse would read instead. */
 DomXNode *domx_take_one(DomXNode *node, const char *name);
+/* GCompareDataFunc for arrays of DomXNode*: by the unsigned attribute named
+ * by @attr (absent counts as 0). */
+int domx_compare_uint_attr(gconstpointer a, gconstpointer b, gpointer attr);
 unsigned int domx_count_children(const DomXNode *node, const char *name);
 void domx_add_child(DomXNode *node, DomXNode *child); /* takes @child */
 bool domx_is_empty(const DomXNode *node);             /* no attributes, text or children */

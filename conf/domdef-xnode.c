@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/domdef-priv.h"
@@ -224,6 +225,16 @@ domx_take_one(DomXNode *node, const char *name)
     while ((more = domx_take_child(node, name)))
         domx_free(more);
     return first;
+}
+
+int
+domx_compare_uint_attr(gconstpointer a, gconstpointer b, gpointer attr)
+{
+    const char *x = domx_attr(*(DomXNode *const *)a, attr);
+    const char *y = domx_attr(*(DomXNode *const *)b, attr);
+    unsigned long xv = strtoul(x ? x : "0", NULL, 10), yv = strtoul(y ? y : "0", NULL, 10);
+
+    return xv < yv ? -1 : xv > yv;
 }
 
 unsigned int

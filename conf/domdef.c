@@ -587,7 +587,8 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
         def->cputune = out;
         for (int i = 0; order[i]; i++) {
             DomXNode *c;
-            g_autoptr(GPtrArray) sched = g_ptr_array_new();
+            /* Owns the copies until they move to @out, so an error frees them. */
+            g_autoptr(GPtrArray) sched = g_ptr_array_new_with_free_func((GDestroyNotify)domx_free);
             const char *idattr = strcmp(order[i], "vcpusched") == 0 ? "vcpus" : "iothreads";
 
             while ((c = domx_take_child(tune, order[i]))) {
@@ -612,28 +613,16 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
                     domx_add_child(out, c);
                 }
             }
-            /* Stable sort by id: entries for the same id keep their order. */
-            for (guint a = 1; a < sched->len; a++) {
-                for (guint b = a; b > 0; b--) {
-                    DomXNode *x = sched->pdata[b - 1], *y = sched->pdata[b];
-
-                    if (strtoul(domx_attr(x, idattr), NULL, 10) <=
-                        strtoul(domx_attr(y, idattr), NULL, 10))
-                        break;
-                    sched->pdata[b - 1] = y;
-                    sched->pdata[b] = x;
-                }
-            }
+            /* By id (a stable sort: entries for one id keep their order);
+             * the first entry for an id wins, as in libvirt. */
+            g_ptr_array_sort_with_data(sched, domx_compare_uint_attr, (gpointer)idattr);
             for (guint j = 0; j < sched->len; j++) {
                 DomXNode *e = sched->pdata[j];
-                bool dup = false;
 
-                for (guint k = 0; k < j; k++)
-                    dup |= strcmp(domx_attr(sched->pdata[k], idattr), domx_attr(e, idattr)) == 0;
-                if (dup)
-                    domx_free(e);
-                else
-                    domx_add_child(out, e);
+                if (j > 0 &&
+                    strcmp(domx_attr(sched->pdata[j - 1], idattr), domx_attr(e, idattr)) == 0)
+                    continue;
+                domx_add_child(out, domx_copy(e));
             }
         }
         /* vcpupin/iothreadpin are kept per id in id order. */
@@ -646,7 +635,8 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
     if (numa) {
         DomXNode *out = domx_new("numatune");
         DomXNode *c;
-        g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+        /* Owns the <memnode>s until they move to @out, so an error frees them. */
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func((GDestroyNotify)domx_free);
 
         def->numatune = out;
         if ((c = domx_take_one(numa, "memory"))) {
@@ -670,19 +660,9 @@ domdef_parse_vcpu(DomDef *def, DomXNode *root, GError **error)
             }
             g_ptr_array_add(nodes, c);
         }
-        for (guint a = 1; a < nodes->len; a++) {
-            for (guint b = a; b > 0; b--) {
-                DomXNode *x = nodes->pdata[b - 1], *y = nodes->pdata[b];
-                const char *xs = domx_attr(x, "cellid"), *ys = domx_attr(y, "cellid");
-
-                if (strtoul(xs ? xs : "0", NULL, 10) <= strtoul(ys ? ys : "0", NULL, 10))
-                    break;
-                nodes->pdata[b - 1] = y;
-                nodes->pdata[b] = x;
-            }
-        }
-        for (guint j = 0; j < nodes->len; j++)
-            domx_add_child(out, nodes->pdata[j]);
+        g_ptr_array_sort_with_data(nodes, domx_compare_uint_attr, (gpointer) "cellid");
+        while (nodes->len > 0)
+            domx_add_child(out, g_ptr_array_steal_index(nodes, 0));
     }
     return true;
 }
