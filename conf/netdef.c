@@ -455,46 +455,6 @@ ip_natural_prefix(const IpAddr *a)
 /* ---- attribute helpers ---------------------------------------------------- */
 
 static bool
-prop_uint10(const xmlNode *node, const char *name, unsigned int *ret, bool *ret_present,
-            GError **error)
-{
-    g_autofree char *v = xml_prop(node, name);
-    guint64 n;
-
-    if (ret_present)
-        *ret_present = v != NULL;
-    if (!v)
-        return true;
-    if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT, &n, NULL))
-        return fail(
-            error, VIR_ERR_XML_ERROR,
-            "Invalid value for attribute '%s' in element '%s': '%s'. Expected integer value", name,
-            (const char *)node->name, v);
-    *ret = (unsigned int)n;
-    return true;
-}
-
-static bool
-prop_ullong10(const xmlNode *node, const char *name, unsigned long long *ret, bool *ret_present,
-              GError **error)
-{
-    g_autofree char *v = xml_prop(node, name);
-    guint64 n;
-
-    if (ret_present)
-        *ret_present = v != NULL;
-    if (!v)
-        return true;
-    if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
-        return fail(
-            error, VIR_ERR_XML_ERROR,
-            "Invalid value for attribute '%s' in element '%s': '%s'. Expected integer value", name,
-            (const char *)node->name, v);
-    *ret = n;
-    return true;
-}
-
-static bool
 prop_yesno(const xmlNode *node, const char *name, int *ret, GError **error)
 {
     XmlTristate t = XML_TRISTATE_ABSENT;
@@ -531,7 +491,7 @@ parse_lease(const xmlNode *node, NetDhcpLease *lease, GError **error)
     bool present = false;
     int u = NET_LEASE_UNIT_MINUTES;
 
-    if (!prop_ullong10(node, "expiry", &expiry, &present, error))
+    if (!xml_prop_ullong(node, "expiry", &expiry, &present, CONF_NETWORK_ERROR, error))
         return false;
     if (!present)
         return true; /* libvirt ignores a <lease> without expiry */
@@ -664,7 +624,7 @@ parse_ip(const char *net, const xmlNode *node, NetDef *def, GError **error)
                     net);
     if (!ip_parse(address, &a))
         return fail(error, VIR_ERR_XML_ERROR, "Invalid address '%s' in network '%s'", address, net);
-    if (!prop_uint10(node, "prefix", &prefix, NULL, error))
+    if (!xml_prop_uint(node, "prefix", &prefix, NULL, CONF_NETWORK_ERROR, error))
         return false;
     if (!prop_yesno(node, "localPtr", &ip->local_ptr, error))
         return false;
@@ -935,7 +895,8 @@ parse_nat(const char *net, const xmlNode *node, NetDef *def, GError **error)
         bool has_start = false, has_end = false;
         GError *ignored = NULL;
 
-        if (!prop_uint10(ports->pdata[0], "start", &fwd->nat_port_start, &has_start, &ignored) ||
+        if (!xml_prop_uint(ports->pdata[0], "start", &fwd->nat_port_start, &has_start,
+                           CONF_NETWORK_ERROR, &ignored) ||
             !has_start || fwd->nat_port_start > 65535) {
             g_clear_error(&ignored);
             return fail(error, VIR_ERR_XML_DETAIL,
@@ -943,7 +904,8 @@ parse_nat(const char *net, const xmlNode *node, NetDef *def, GError **error)
                         "network %s",
                         net);
         }
-        if (!prop_uint10(ports->pdata[0], "end", &fwd->nat_port_end, &has_end, &ignored) ||
+        if (!xml_prop_uint(ports->pdata[0], "end", &fwd->nat_port_end, &has_end, CONF_NETWORK_ERROR,
+                           &ignored) ||
             !has_end || fwd->nat_port_end > 65535 || fwd->nat_port_end < fwd->nat_port_start) {
             g_clear_error(&ignored);
             return fail(
@@ -1122,7 +1084,7 @@ parse_vlan(const xmlNode *node, NetVlan *vlan, GError **error)
         unsigned int id = 0;
         bool present = false;
 
-        if (!prop_uint10(tags->pdata[i], "id", &id, &present, error))
+        if (!xml_prop_uint(tags->pdata[i], "id", &id, &present, CONF_NETWORK_ERROR, error))
             return false;
         if (!present)
             return fail(error, VIR_ERR_XML_ERROR,
@@ -1175,10 +1137,10 @@ parse_rate(const xmlNode *node, NetBandwidthRate **ret, GError **error)
     g_autofree NetBandwidthRate *rate = g_new0(NetBandwidthRate, 1);
     bool has_avg = false, has_peak = false, has_burst = false, has_floor = false;
 
-    if (!prop_ullong10(node, "average", &rate->average, &has_avg, error) ||
-        !prop_ullong10(node, "peak", &rate->peak, &has_peak, error) ||
-        !prop_ullong10(node, "burst", &rate->burst, &has_burst, error) ||
-        !prop_ullong10(node, "floor", &rate->floor, &has_floor, error))
+    if (!xml_prop_ullong(node, "average", &rate->average, &has_avg, CONF_NETWORK_ERROR, error) ||
+        !xml_prop_ullong(node, "peak", &rate->peak, &has_peak, CONF_NETWORK_ERROR, error) ||
+        !xml_prop_ullong(node, "burst", &rate->burst, &has_burst, CONF_NETWORK_ERROR, error) ||
+        !xml_prop_ullong(node, "floor", &rate->floor, &has_floor, CONF_NETWORK_ERROR, error))
         return false;
     /* zero means "no limit": the same as leaving the attribute out */
     has_avg = has_avg && rate->average;
@@ -1356,8 +1318,8 @@ parse_route(const char *net, const xmlNode *node, NetDef *def, GError **error)
 
     g_ptr_array_add(def->routes, r);
     r->family = xml_prop(node, "family");
-    if (!prop_uint10(node, "prefix", &r->prefix, &r->has_prefix, error) ||
-        !prop_uint10(node, "metric", &r->metric, &r->has_metric, error))
+    if (!xml_prop_uint(node, "prefix", &r->prefix, &r->has_prefix, CONF_NETWORK_ERROR, error) ||
+        !xml_prop_uint(node, "metric", &r->metric, &r->has_metric, CONF_NETWORK_ERROR, error))
         return false;
     if (r->has_metric && r->metric == 0)
         return fail(error, VIR_ERR_XML_ERROR,

@@ -191,13 +191,14 @@ xml_child_text(const xmlNode *node, const char *name)
     return xml_text(xml_child(node, name));
 }
 
+/* libvirt's wording, so scripts that match on it keep working. */
 static bool
-xml_bad_value(const xmlNode *node, const char *name, const char *value, GQuark quark,
-              GError **error)
+xml_bad_value(const xmlNode *node, const char *name, const char *value, const char *expected,
+              GQuark quark, GError **error)
 {
     g_set_error(error, quark, VIR_ERR_XML_ERROR,
-                "invalid value '%s' for attribute '%s' in element '%s'", value, name,
-                (const char *)node->name);
+                "Invalid value for attribute '%s' in element '%s': '%s'. Expected %s", name,
+                (const char *)node->name, value, expected);
     return false;
 }
 
@@ -213,7 +214,7 @@ xml_prop_ullong(const xmlNode *node, const char *name, unsigned long long *ret, 
     if (!v)
         return true;
     if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n, NULL))
-        return xml_bad_value(node, name, v, quark, error);
+        return xml_bad_value(node, name, v, "integer value", quark, error);
     *ret = n;
     return true;
 }
@@ -230,7 +231,7 @@ xml_prop_uint(const xmlNode *node, const char *name, unsigned int *ret, bool *re
     if (!v)
         return true;
     if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT, &n, NULL))
-        return xml_bad_value(node, name, v, quark, error);
+        return xml_bad_value(node, name, v, "integer value", quark, error);
     *ret = (unsigned int)n;
     return true;
 }
@@ -247,7 +248,7 @@ xml_prop_int(const xmlNode *node, const char *name, int *ret, bool *ret_present,
     if (!v)
         return true;
     if (!g_ascii_string_to_signed(v, 10, G_MININT, G_MAXINT, &n, NULL))
-        return xml_bad_value(node, name, v, quark, error);
+        return xml_bad_value(node, name, v, "integer value", quark, error);
     *ret = (int)n;
     return true;
 }
@@ -266,7 +267,9 @@ xml_prop_two_words(const xmlNode *node, const char *name, const char *yes, const
     else if (strcmp(v, no) == 0)
         *ret = XML_TRISTATE_NO;
     else
-        return xml_bad_value(node, name, v, quark, error);
+        return xml_bad_value(node, name, v,
+                             strcmp(yes, "yes") == 0 ? "'yes' or 'no'" : "'on' or 'off'", quark,
+                             error);
     return true;
 }
 
