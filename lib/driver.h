@@ -96,6 +96,11 @@ struct HypervisorDriver {
     bool (*domain_set_autostart)(virDomainPtr dom, int autostart, GError **error);
     int (*domain_is_active)(virDomainPtr dom, GError **error);
     int (*domain_is_persistent)(virDomainPtr dom, GError **error);
+    bool (*node_get_security_model)(virConnectPtr conn, virSecurityModelPtr ret_model,
+                                    GError **error);
+    bool (*domain_get_security_label)(virDomainPtr dom, virSecurityLabelPtr ret_label,
+                                      GError **error);
+    int (*domain_has_managed_save_image)(virDomainPtr dom, unsigned int flags, GError **error);
 
     /* Networks */
     int (*connect_num_of_networks)(virConnectPtr conn, GError **error);

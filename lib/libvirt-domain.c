@@ -516,6 +516,37 @@ virDomainIsActive(virDomainPtr dom)
 }
 
 int
+virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
+{
+    g_autoptr(GError) error = NULL;
+
+    API_ENTER();
+    API_CHECK_DOMAIN(domain, -1);
+    API_CHECK_NONNULL(domain->conn, seclabel, -1);
+    API_NEED_DRIVER(domain->conn, domain_get_security_label, -1);
+    memset(seclabel, 0, sizeof(*seclabel));
+    if (!domain->conn->driver->domain_get_security_label(domain, seclabel, &error)) {
+        api_fail(domain->conn, error);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    g_autoptr(GError) error = NULL;
+    int ret;
+
+    API_ENTER();
+    API_CHECK_DOMAIN(dom, -1);
+    API_NEED_DRIVER(dom->conn, domain_has_managed_save_image, -1);
+    if ((ret = dom->conn->driver->domain_has_managed_save_image(dom, flags, &error)) < 0)
+        api_fail(dom->conn, error);
+    return ret;
+}
+
+int
 virDomainIsPersistent(virDomainPtr dom)
 {
     g_autoptr(GError) error = NULL;

@@ -353,6 +353,23 @@ virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
 }
 
 int
+virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
+{
+    g_autoptr(GError) error = NULL;
+
+    API_ENTER();
+    API_CHECK_CONN(conn, -1);
+    API_CHECK_NONNULL(conn, secmodel, -1);
+    API_NEED_DRIVER(conn, node_get_security_model, -1);
+    memset(secmodel, 0, sizeof(*secmodel));
+    if (!conn->driver->node_get_security_model(conn, secmodel, &error)) {
+        api_fail(conn, error);
+        return -1;
+    }
+    return 0;
+}
+
+int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     g_autoptr(GError) error = NULL;

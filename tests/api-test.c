@@ -1311,6 +1311,35 @@ test_threads(void)
     close_conn(conn);
 }
 
+/* The security and managed-save queries virsh's dominfo makes. */
+static void
+test_security_and_managed_save(void)
+{
+    virConnectPtr conn = open_default();
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virSecurityModel model;
+    virSecurityLabel label;
+
+    g_assert_cmpint(virNodeGetSecurityModel(conn, &model), ==, 0);
+    g_assert_cmpstr(model.model, ==, "testSecurity");
+    g_assert_cmpstr(model.doi, ==, "");
+    g_assert_cmpint(virDomainGetSecurityLabel(dom, &label), ==, 0);
+    g_assert_cmpstr(label.label, ==, "libvirt-test");
+    g_assert_cmpint(label.enforcing, ==, 1);
+    g_assert_cmpint(virDomainHasManagedSaveImage(dom, 0), ==, 0);
+
+    g_assert_cmpint(virDomainHasManagedSaveImage(dom, 1), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpint(virNodeGetSecurityModel(conn, NULL), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpint(virDomainGetSecurityLabel(dom, NULL), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpint(virDomainGetSecurityLabel(NULL, &label), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_DOMAIN);
+    virDomainFree(dom);
+    close_conn(conn);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1321,6 +1350,7 @@ main(int argc, char **argv)
     g_test_add_func("/api/connect", test_connect);
     g_test_add_func("/api/connect/custom-file", test_connect_custom_file);
     g_test_add_func("/api/initial-state", test_initial_state);
+    g_test_add_func("/api/security-and-managed-save", test_security_and_managed_save);
     g_test_add_func("/api/domain/define-undefine", test_domain_define_undefine);
     g_test_add_func("/api/domain/lifecycle", test_domain_lifecycle);
     g_test_add_func("/api/domain/transient", test_domain_transient);

@@ -231,7 +231,9 @@ cmd_dominfo(CliCtl *ctl, const CliCmd *cmd)
     unsigned int id;
     char uuid[VIR_UUID_STRING_BUFLEN];
     g_autofree char *ostype = NULL;
-    int persistent, autostart;
+    int persistent, autostart, managed;
+    virSecurityModel secmodel;
+    virSecurityLabel seclabel;
     bool ok = true;
 
     if (!(dom = cli_lookup_domain(ctl, cmd, "domain", CLI_BY_ALL, NULL)))
@@ -270,8 +272,17 @@ cmd_dominfo(CliCtl *ctl, const CliCmd *cmd)
                              : "no");
     if (virDomainGetAutostart(dom, &autostart) == 0)
         cli_print(ctl, "%-15s %s\n", "Autostart:", autostart ? "enable" : "disable");
-    /* The API has no managed save: no domain ever has a managed save image. */
-    cli_print(ctl, "%-15s %s\n", "Managed save:", "no");
+    managed = virDomainHasManagedSaveImage(dom, 0);
+    cli_print(ctl, "%-15s %s\n", "Managed save:", managed < 0 ? "unknown" : managed ? "yes" : "no");
+    /* As virsh: the security lines only when the host has a model, the label
+     * only when the domain has one; failures here do not fail dominfo. */
+    if (virNodeGetSecurityModel(ctl->conn, &secmodel) == 0 && secmodel.model[0]) {
+        cli_print(ctl, "%-15s %s\n", "Security model:", secmodel.model);
+        cli_print(ctl, "%-15s %s\n", "Security DOI:", secmodel.doi);
+        if (virDomainGetSecurityLabel(dom, &seclabel) == 0 && seclabel.label[0])
+            cli_print(ctl, "%-15s %s (%s)\n", "Security label:", seclabel.label,
+                      seclabel.enforcing ? "enforcing" : "permissive");
+    }
     if (ok)
         virResetLastError();
     return ok;

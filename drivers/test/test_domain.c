@@ -703,3 +703,34 @@ test_domain_is_persistent(virDomainPtr handle, GError **error)
         return -1;
     return dom->persistent ? 1 : 0;
 }
+
+/* Every test domain carries libvirt's test label, enforcing. */
+bool
+test_domain_get_security_label(virDomainPtr handle, virSecurityLabelPtr ret_label, GError **error)
+{
+    TestState *state = test_state_of(handle->conn);
+    LOCK_STATE(state);
+
+    if (!test_state_dom_of_handle(state, handle, error))
+        return false;
+    g_strlcpy(ret_label->label, "libvirt-test", sizeof(ret_label->label));
+    ret_label->enforcing = 1;
+    return true;
+}
+
+/* The test driver keeps no saved state: no domain has a managed save image. */
+int
+test_domain_has_managed_save_image(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    TestState *state = test_state_of(handle->conn);
+    LOCK_STATE(state);
+
+    if (flags != 0) {
+        g_set_error(error, TEST_ERROR, VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in %s", flags,
+                    __func__);
+        return -1;
+    }
+    if (!test_state_dom_of_handle(state, handle, error))
+        return -1;
+    return 0;
+}

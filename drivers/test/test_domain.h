@@ -56,3 +56,6 @@ bool test_domain_get_autostart(virDomainPtr dom, int *ret_autostart, GError **er
 bool test_domain_set_autostart(virDomainPtr dom, int autostart, GError **error);
 int test_domain_is_active(virDomainPtr dom, GError **error);
 int test_domain_is_persistent(virDomainPtr dom, GError **error);
+bool test_domain_get_security_label(virDomainPtr dom, virSecurityLabelPtr ret_label,
+                                    GError **error);
+int test_domain_has_managed_save_image(virDomainPtr dom, unsigned int flags, GError **error);

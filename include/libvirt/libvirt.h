@@ -458,6 +458,26 @@ struct _virNodeInfo {
 
 typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
 
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+
+/* The security label of a domain (empty when the domain has none). */
+typedef struct _virSecurityLabel virSecurityLabel;
+typedef virSecurityLabel *virSecurityLabelPtr;
+struct _virSecurityLabel {
+    char label[VIR_SECURITY_LABEL_BUFLEN];
+    int enforcing; /* 1 enforcing, 0 permissive */
+};
+
+/* The host's security model and domain of interpretation (empty: none). */
+typedef struct _virSecurityModel virSecurityModel;
+typedef virSecurityModel *virSecurityModelPtr;
+struct _virSecurityModel {
+    char model[VIR_SECURITY_MODEL_BUFLEN];
+    char doi[VIR_SECURITY_DOI_BUFLEN];
+};
+
 int virInitialize(void);
 int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer);
 
@@ -483,6 +503,7 @@ int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, 
 int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
 int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 
 /* ---- Domains --------------------------------------------------------- */
 
@@ -537,6 +558,8 @@ int virDomainGetAutostart(virDomainPtr domain, int *autostart);
 int virDomainSetAutostart(virDomainPtr domain, int autostart);
 int virDomainIsActive(virDomainPtr dom);
 int virDomainIsPersistent(virDomainPtr dom);
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 virConnectPtr virDomainGetConnect(virDomainPtr domain);
 int virDomainRef(virDomainPtr domain);
 int virDomainFree(virDomainPtr domain);
