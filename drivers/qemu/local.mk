@@ -1,0 +1,34 @@
+# drivers/qemu/: the agent's local driver (type "QEMU"): persistent domain
+# definitions, host facts; its network members are net/ (net/local.mk).
+
+# util/xmlstore: a directory of named XML definitions with autostart links
+# (kept apart from libvnutil, which libvirt.so links and does not need it)
+noinst_LTLIBRARIES += util/libvnstore.la
+util_libvnstore_la_SOURCES = util/xmlstore.c util/xmlstore.h
+util_libvnstore_la_LIBADD = $(GLIB_LIBS)
+
+noinst_LTLIBRARIES += drivers/qemu/libvnqemudrv.la
+drivers_qemu_libvnqemudrv_la_SOURCES = \
+	drivers/qemu/qemu_driver.c drivers/qemu/qemu_driver.h \
+	drivers/qemu/qemu_domain.c drivers/qemu/qemu_domain.h \
+	drivers/qemu/qemu_conf.c drivers/qemu/qemu_conf.h
+drivers_qemu_libvnqemudrv_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
+
+# Everything a program needs around qemu_driver (convenience libraries do
+# not pull each other in). A program that also links lib/libvncore.la must
+# provide driver_registry_list() (lib/driver-registry.h), as the tests do.
+QEMU_DRIVER_LIBS = drivers/qemu/libvnqemudrv.la net/libvnnetdrv.la util/libvnstore.la \
+	lib/libvncore.la conf/libvndomconf.la conf/libvnnetconf.la conf/libvncaps.la \
+	conf/libvnxml.la util/libvnlog.la util/libvnutil.la $(XML_LIBS) $(GLIB_LIBS)
+
+check_PROGRAMS += tests/xmlstore-test
+tests_xmlstore_test_SOURCES = tests/xmlstore-test.c
+tests_xmlstore_test_LDADD = util/libvnstore.la util/libvnlog.la util/libvnutil.la $(GLIB_LIBS)
+TESTS += tests/xmlstore-test
+
+check_PROGRAMS += tests/qemudrv-test
+tests_qemudrv_test_SOURCES = tests/qemudrv-test.c
+tests_qemudrv_test_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_qemudrv_test_LDADD = $(QEMU_DRIVER_LIBS)
+TESTS += tests/qemudrv-test
+EXTRA_DIST += tests/data/qemudrv

@@ -1,0 +1,852 @@
+/*
+ * qemu_domain.c: the QEMU driver's persistent domain definitions
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "conf/domdef.h"
+#include "drivers/qemu/qemu_domain.h"
+#include "lib/event-callbacks.h"
+#include "lib/object.h"
+#include "util/error.h"
+#include "util/uuid.h"
+#include "util/xmlstore.h"
+
+typedef struct QemuDom {
+    DomDef *def; /* the persistent config (no domain runs yet) */
+    bool autostart;
+    char *digest; /* SHA-256 of the file as stored: tells reload what changed */
+} QemuDom;
+
+/* The two indexes over one set of objects; by_name owns them. Keys point
+ * into the objects' defs. */
+typedef struct DomTables {
+    GHashTable *by_name;
+    GHashTable *by_uuid;
+} DomTables;
+
+static struct {
+    bool initialised;
+    GMutex modify_lock; /* held across a whole change, file I/O included */
+    GRWLock lock;       /* guards tables; written only with modify_lock held */
+    XmlStore *store;
+    DomTables tables;
+    GMutex conns_lock; /* guards conns */
+    GPtrArray *conns;  /* virConnectPtr, not referenced (close removes them) */
+} st;
+
+#define READ_LOCKED()                                                                              \
+    g_autoptr(GRWLockReaderLocker) rlocker G_GNUC_UNUSED = g_rw_lock_reader_locker_new(&st.lock)
+#define MODIFY_LOCKED()                                                                            \
+    g_autoptr(GMutexLocker) mlocker G_GNUC_UNUSED = g_mutex_locker_new(&st.modify_lock)
+
+static void
+qemu_dom_free(QemuDom *dom)
+{
+    if (!dom)
+        return;
+    domdef_free(dom->def);
+    g_free(dom->digest);
+    g_free(dom);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuDom, qemu_dom_free)
+
+static guint
+uuid_hash(gconstpointer key)
+{
+    guint h = 0;
+
+    memcpy(&h, key, sizeof(h)); /* random bytes already */
+    return h;
+}
+
+static gboolean
+uuid_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, UUID_LEN) == 0;
+}
+
+static void
+tables_init(DomTables *t)
+{
+    t->by_name =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)qemu_dom_free);
+    t->by_uuid = g_hash_table_new(uuid_hash, uuid_equal);
+}
+
+static void
+tables_clear(DomTables *t)
+{
+    /* by_uuid first: its keys live in the objects by_name frees */
+    g_clear_pointer(&t->by_uuid, g_hash_table_unref);
+    g_clear_pointer(&t->by_name, g_hash_table_unref);
+}
+
+/* Puts @dom in, replacing (and freeing) an object of the same name. */
+static void
+tables_put(DomTables *t, QemuDom *dom)
+{
+    QemuDom *old = g_hash_table_lookup(t->by_name, dom->def->name);
+
+    if (old)
+        g_hash_table_remove(t->by_uuid, old->def->uuid);
+    g_hash_table_replace(t->by_uuid, dom->def->uuid, dom);
+    g_hash_table_replace(t->by_name, dom->def->name, dom);
+}
+
+/* Takes @dom out without freeing it. */
+static void
+tables_steal(DomTables *t, QemuDom *dom)
+{
+    g_hash_table_remove(t->by_uuid, dom->def->uuid);
+    g_hash_table_steal(t->by_name, dom->def->name);
+}
+
+static char *
+digest_of(const char *xml)
+{
+    return g_compute_checksum_for_string(G_CHECKSUM_SHA256, xml, -1);
+}
+
+static bool
+check_flags(unsigned int flags, unsigned int allowed, const char *func, GError **error)
+{
+    if (flags & ~allowed) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INVALID_ARG,
+                    "unsupported flags (0x%x) in function %s", flags & ~allowed, func);
+        return false;
+    }
+    return true;
+}
+
+/* ---- connections and events ---- */
+
+void
+qemu_domain_attach_conn(virConnectPtr conn)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.conns_lock);
+
+    if (!st.conns)
+        st.conns = g_ptr_array_new();
+    g_ptr_array_add(st.conns, conn);
+}
+
+void
+qemu_domain_detach_conn(virConnectPtr conn)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.conns_lock);
+
+    if (st.conns)
+        g_ptr_array_remove_fast(st.conns, conn);
+}
+
+static void
+conn_unref(gpointer conn)
+{
+    obj_connect_unref(conn);
+}
+
+/* Queues a lifecycle event on every open connection. A connection whose
+ * last reference is going (its close is waiting for conns_lock) is
+ * skipped; the others are held while the event is queued, and released
+ * with conns_lock no longer held, since that release may close them. */
+static void
+emit_event(const char *name, const unsigned char *uuid, int event, int detail)
+{
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(conn_unref);
+
+    g_mutex_lock(&st.conns_lock);
+    for (guint i = 0; st.conns && i < st.conns->len; i++) {
+        virConnectPtr conn = g_ptr_array_index(st.conns, i);
+
+        if (obj_connect_try_ref(conn))
+            g_ptr_array_add(held, conn);
+    }
+    g_mutex_unlock(&st.conns_lock);
+    for (guint i = 0; i < held->len; i++)
+        conn_events_emit_domain_lifecycle(g_ptr_array_index(held, i), name, uuid, -1, event,
+                                          detail);
+}
+
+/* ---- loading ---- */
+
+/* xmlstore_load_all() callback: one NAME.xml into the tables @data. */
+static bool
+load_one(const char *name, const char *xml, bool autostart, gpointer data, GError **error)
+{
+    DomTables *t = data;
+    g_autoptr(QemuDom) dom = g_new0(QemuDom, 1);
+    const QemuDom *other;
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!(dom->def = domdef_parse_string(xml, DOMDEF_PARSE_INACTIVE, error)))
+        return false;
+    if (strcmp(dom->def->name, name) != 0) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "domain config filename '%s' does not match domain name '%s'", name,
+                    dom->def->name);
+        return false;
+    }
+    if ((other = g_hash_table_lookup(t->by_uuid, dom->def->uuid))) {
+        uuid_format(dom->def->uuid, uuidstr);
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "domain '%s' is already defined with uuid %s", other->def->name, uuidstr);
+        return false;
+    }
+    dom->autostart = autostart;
+    dom->digest = digest_of(xml);
+    tables_put(t, g_steal_pointer(&dom));
+    return true;
+}
+
+bool
+qemu_domain_state_init(const char *dir, GError **error)
+{
+    MODIFY_LOCKED();
+    g_autoptr(XmlStore) store = NULL;
+    DomTables t;
+
+    if (st.initialised) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the QEMU driver is already initialised");
+        return false;
+    }
+    if (!(store = xmlstore_new(dir, error)))
+        return false;
+    tables_init(&t);
+    if (xmlstore_load_all(store, load_one, &t, error) < 0) {
+        tables_clear(&t);
+        return false;
+    }
+    g_rw_lock_writer_lock(&st.lock);
+    st.store = g_steal_pointer(&store);
+    st.tables = t;
+    st.initialised = true;
+    g_rw_lock_writer_unlock(&st.lock);
+    return true;
+}
+
+bool
+qemu_domain_state_is_initialised(void)
+{
+    READ_LOCKED();
+
+    return st.initialised;
+}
+
+/* The events a reload implies, queued until the new tables are in. */
+typedef struct ReloadEvent {
+    char *name;
+    unsigned char uuid[UUID_LEN];
+    int event;
+    int detail;
+} ReloadEvent;
+
+static void
+reload_event_add(GArray *events, const DomDef *def, int event, int detail)
+{
+    ReloadEvent ev = { g_strdup(def->name), { 0 }, event, detail };
+
+    memcpy(ev.uuid, def->uuid, UUID_LEN);
+    g_array_append_val(events, ev);
+}
+
+static void
+reload_event_clear(gpointer data)
+{
+    g_free(((ReloadEvent *)data)->name);
+}
+
+bool
+qemu_domain_state_reload(GError **error)
+{
+    MODIFY_LOCKED();
+    g_autoptr(GArray) events = g_array_new(FALSE, TRUE, sizeof(ReloadEvent));
+    DomTables t, old;
+    GHashTableIter iter;
+    QemuDom *dom;
+
+    g_array_set_clear_func(events, reload_event_clear);
+    if (!st.initialised) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the QEMU driver is not initialised");
+        return false;
+    }
+    tables_init(&t);
+    if (xmlstore_load_all(st.store, load_one, &t, error) < 0) {
+        tables_clear(&t);
+        return false;
+    }
+    /* gone, or replaced by another domain of the same name */
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        const QemuDom *now = g_hash_table_lookup(t.by_name, dom->def->name);
+
+        if (!now || memcmp(now->def->uuid, dom->def->uuid, UUID_LEN) != 0)
+            reload_event_add(events, dom->def, VIR_DOMAIN_EVENT_UNDEFINED,
+                             VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    }
+    g_hash_table_iter_init(&iter, t.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        const QemuDom *before = g_hash_table_lookup(st.tables.by_name, dom->def->name);
+
+        if (!before || memcmp(before->def->uuid, dom->def->uuid, UUID_LEN) != 0)
+            reload_event_add(events, dom->def, VIR_DOMAIN_EVENT_DEFINED,
+                             VIR_DOMAIN_EVENT_DEFINED_ADDED);
+        else if (strcmp(before->digest, dom->digest) != 0)
+            reload_event_add(events, dom->def, VIR_DOMAIN_EVENT_DEFINED,
+                             VIR_DOMAIN_EVENT_DEFINED_UPDATED);
+    }
+    g_rw_lock_writer_lock(&st.lock);
+    old = st.tables;
+    st.tables = t;
+    g_rw_lock_writer_unlock(&st.lock);
+    tables_clear(&old);
+
+    for (guint i = 0; i < events->len; i++) {
+        const ReloadEvent *ev = &g_array_index(events, ReloadEvent, i);
+
+        emit_event(ev->name, ev->uuid, ev->event, ev->detail);
+    }
+    return true;
+}
+
+void
+qemu_domain_state_shutdown(void)
+{
+    MODIFY_LOCKED();
+
+    g_rw_lock_writer_lock(&st.lock);
+    if (st.initialised) {
+        tables_clear(&st.tables);
+        g_clear_pointer(&st.store, xmlstore_free);
+        st.initialised = false;
+    }
+    g_rw_lock_writer_unlock(&st.lock);
+    g_mutex_lock(&st.conns_lock);
+    g_clear_pointer(&st.conns, g_ptr_array_unref);
+    g_mutex_unlock(&st.conns_lock);
+}
+
+/* ---- lookups (with st.lock read-held or st.modify_lock held) ---- */
+
+static QemuDom *
+find_by_name(const char *name)
+{
+    return g_hash_table_lookup(st.tables.by_name, name);
+}
+
+static QemuDom *
+find_by_uuid(const unsigned char *uuid)
+{
+    return g_hash_table_lookup(st.tables.by_uuid, uuid);
+}
+
+/* The object behind a handle (by UUID, as libvirt), or VIR_ERR_NO_DOMAIN. */
+static QemuDom *
+dom_of_handle(virDomainPtr handle, GError **error)
+{
+    QemuDom *dom = find_by_uuid(handle->uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!dom) {
+        uuid_format(handle->uuid, uuidstr);
+        g_set_error(error, QEMU_ERROR, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
+                    uuidstr, handle->name);
+    }
+    return dom;
+}
+
+static virDomainPtr
+dom_handle(virConnectPtr conn, const QemuDom *dom)
+{
+    return obj_domain_new(conn, dom->def->name, dom->def->uuid, -1);
+}
+
+/* ---- listing ---- */
+
+int
+qemu_connect_num_of_domains(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    return 0; /* none runs yet */
+}
+
+int
+qemu_connect_list_domains(virConnectPtr conn G_GNUC_UNUSED, int *ids G_GNUC_UNUSED,
+                          int maxids G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    return 0;
+}
+
+int
+qemu_connect_num_of_defined_domains(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    READ_LOCKED();
+
+    return (int)g_hash_table_size(st.tables.by_name);
+}
+
+int
+qemu_connect_list_defined_domains(virConnectPtr conn G_GNUC_UNUSED, char **names, int maxnames,
+                                  GError **error G_GNUC_UNUSED)
+{
+    READ_LOCKED();
+    GHashTableIter iter;
+    const char *name;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (n < maxnames && g_hash_table_iter_next(&iter, (gpointer *)&name, NULL))
+        names[n++] = g_strdup(name);
+    return n;
+}
+
+/* One yes/no filter group: no bit set means "any". */
+static bool
+filter_pair(unsigned int flags, unsigned int yes, unsigned int no, bool value)
+{
+    if (!(flags & (yes | no)))
+        return true;
+    return ((flags & yes) && value) || ((flags & no) && !value);
+}
+
+/* Every domain is persistent, shut off, without managed save, snapshot
+ * or checkpoint; only autostart varies. */
+static bool
+dom_matches(const QemuDom *dom, unsigned int flags)
+{
+    return filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE,
+                       false) &&
+           filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+                       VIR_CONNECT_LIST_DOMAINS_TRANSIENT, true) &&
+           filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
+                       VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, false) &&
+           filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
+                       VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, dom->autostart) &&
+           filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
+                       VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false) &&
+           filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
+                       VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, false) &&
+           (!(flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
+                       VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) ||
+            (flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF));
+}
+
+int
+qemu_connect_list_all_domains(virConnectPtr conn, virDomainPtr **ret_domains, unsigned int flags,
+                              GError **error)
+{
+    g_autoptr(GPtrArray) found = NULL;
+    GHashTableIter iter;
+    QemuDom *dom;
+    int n = 0;
+
+    if (!check_flags(flags, 0xffff, "qemu_connect_list_all_domains", error))
+        return -1;
+    found = g_ptr_array_new();
+    READ_LOCKED();
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        if (!dom_matches(dom, flags))
+            continue;
+        n++;
+        if (ret_domains)
+            g_ptr_array_add(found, dom_handle(conn, dom));
+    }
+    if (ret_domains) {
+        g_ptr_array_add(found, NULL);
+        *ret_domains = (virDomainPtr *)g_ptr_array_steal(found, NULL);
+    }
+    return n;
+}
+
+/* ---- lookups ---- */
+
+virDomainPtr
+qemu_domain_lookup_by_id(virConnectPtr conn G_GNUC_UNUSED, int id, GError **error)
+{
+    /* ids belong to running domains, and none runs yet */
+    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
+    return NULL;
+}
+
+virDomainPtr
+qemu_domain_lookup_by_name(virConnectPtr conn, const char *name, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = find_by_name(name);
+
+    if (!dom) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'",
+                    name);
+        return NULL;
+    }
+    return dom_handle(conn, dom);
+}
+
+virDomainPtr
+qemu_domain_lookup_by_uuid(virConnectPtr conn, const unsigned char *uuid, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = find_by_uuid(uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!dom) {
+        uuid_format(uuid, uuidstr);
+        g_set_error(error, QEMU_ERROR, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'",
+                    uuidstr);
+        return NULL;
+    }
+    return dom_handle(conn, dom);
+}
+
+/* ---- definition ---- */
+
+/* libvirt's rules: the same name under another UUID, or the same UUID
+ * under another name, is refused. *ret_existing: the object with both the
+ * same name and UUID, if any. With st.modify_lock held. */
+static bool
+check_duplicate(const DomDef *def, QemuDom **ret_existing, GError **error)
+{
+    QemuDom *by_name = find_by_name(def->name);
+    QemuDom *by_uuid = find_by_uuid(def->uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    *ret_existing = NULL;
+    if (by_name && by_name != by_uuid) {
+        uuid_format(by_name->def->uuid, uuidstr);
+        g_set_error(error, CONF_DOMAIN_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "domain '%s' already exists with uuid %s", def->name, uuidstr);
+        return false;
+    }
+    if (by_uuid && by_uuid != by_name) {
+        uuid_format(by_uuid->def->uuid, uuidstr);
+        g_set_error(error, CONF_DOMAIN_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "domain '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
+        return false;
+    }
+    *ret_existing = by_name;
+    return true;
+}
+
+virDomainPtr
+qemu_domain_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, GError **error)
+{
+    unsigned int parse_flags = DOMDEF_PARSE_INACTIVE;
+    g_autoptr(QemuDom) dom = NULL;
+    g_autofree char *stored = NULL;
+    QemuDom *existing;
+    QemuDom *added;
+    virDomainPtr handle;
+    int detail;
+
+    if (!check_flags(flags, VIR_DOMAIN_DEFINE_VALIDATE, "qemu_domain_define_xml", error))
+        return NULL;
+    if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
+        parse_flags |= DOMDEF_PARSE_VALIDATE;
+    dom = g_new0(QemuDom, 1);
+    /* parsing and formatting need no lock */
+    if (!(dom->def = domdef_parse_string(xml, parse_flags, error)) ||
+        !xmlstore_name_valid(dom->def->name, error) ||
+        !(stored =
+              domdef_format(dom->def, 0, DOMDEF_FORMAT_INACTIVE | DOMDEF_FORMAT_SECURE, error)))
+        return NULL;
+    dom->digest = digest_of(stored);
+
+    MODIFY_LOCKED();
+    if (!st.initialised) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the QEMU driver is not initialised");
+        return NULL;
+    }
+    if (!check_duplicate(dom->def, &existing, error) ||
+        !xmlstore_save(st.store, dom->def->name, stored, error))
+        return NULL;
+    if (existing) {
+        dom->autostart = existing->autostart;
+        detail = VIR_DOMAIN_EVENT_DEFINED_UPDATED;
+    } else {
+        /* a link left by an earlier definition of this name counts */
+        if (!xmlstore_get_autostart(st.store, dom->def->name, &dom->autostart, NULL))
+            dom->autostart = false;
+        detail = VIR_DOMAIN_EVENT_DEFINED_ADDED;
+    }
+    handle = dom_handle(conn, dom);
+    added = g_steal_pointer(&dom);
+    g_rw_lock_writer_lock(&st.lock);
+    tables_put(&st.tables, added);
+    g_rw_lock_writer_unlock(&st.lock);
+    /* @added stays valid: only holders of modify_lock free objects */
+    emit_event(added->def->name, added->def->uuid, VIR_DOMAIN_EVENT_DEFINED, detail);
+    return handle;
+}
+
+bool
+qemu_domain_undefine(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    g_autoptr(QemuDom) gone = NULL;
+    QemuDom *dom;
+
+    if (!check_flags(flags,
+                     VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                         VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
+                         VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_TPM |
+                         VIR_DOMAIN_UNDEFINE_KEEP_TPM,
+                     "qemu_domain_undefine", error))
+        return false;
+    if ((flags & VIR_DOMAIN_UNDEFINE_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot both keep and delete nvram");
+        return false;
+    }
+    if ((flags & VIR_DOMAIN_UNDEFINE_TPM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_TPM)) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot both keep and delete TPM");
+        return false;
+    }
+
+    MODIFY_LOCKED();
+    if (!(dom = dom_of_handle(handle, error)) || !xmlstore_delete(st.store, dom->def->name, error))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    tables_steal(&st.tables, dom);
+    g_rw_lock_writer_unlock(&st.lock);
+    gone = dom;
+    emit_event(gone->def->name, gone->def->uuid, VIR_DOMAIN_EVENT_UNDEFINED,
+               VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    return true;
+}
+
+/* ---- lifecycle: nothing runs yet ---- */
+
+/* NO_DOMAIN if the handle's domain is gone, else true (with the lock). */
+static bool
+dom_exists(virDomainPtr handle, GError **error)
+{
+    READ_LOCKED();
+
+    return dom_of_handle(handle, error) != NULL;
+}
+
+/* What a call needing a running domain answers for a shut-off one. */
+static bool
+fail_not_running(virDomainPtr handle, GError **error)
+{
+    if (dom_exists(handle, error))
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    return false;
+}
+
+bool
+qemu_domain_create(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0x3f, "qemu_domain_create", error) || !dom_exists(handle, error))
+        return false;
+    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT, "starting domains is not implemented yet");
+    return false;
+}
+
+virDomainPtr
+qemu_domain_create_xml(virConnectPtr conn G_GNUC_UNUSED, const char *xml G_GNUC_UNUSED,
+                       unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0x3f, "qemu_domain_create_xml", error))
+        return NULL;
+    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT, "starting domains is not implemented yet");
+    return NULL;
+}
+
+bool
+qemu_domain_destroy(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, VIR_DOMAIN_DESTROY_GRACEFUL | VIR_DOMAIN_DESTROY_REMOVE_LOGS,
+                     "qemu_domain_destroy", error))
+        return false;
+    return fail_not_running(handle, error);
+}
+
+bool
+qemu_domain_shutdown(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0x1f, "qemu_domain_shutdown", error))
+        return false;
+    return fail_not_running(handle, error);
+}
+
+bool
+qemu_domain_reboot(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0x1f, "qemu_domain_reboot", error))
+        return false;
+    return fail_not_running(handle, error);
+}
+
+bool
+qemu_domain_reset(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0, "qemu_domain_reset", error))
+        return false;
+    return fail_not_running(handle, error);
+}
+
+bool
+qemu_domain_suspend(virDomainPtr handle, GError **error)
+{
+    return fail_not_running(handle, error);
+}
+
+bool
+qemu_domain_resume(virDomainPtr handle, GError **error)
+{
+    return fail_not_running(handle, error);
+}
+
+/* ---- queries ---- */
+
+bool
+qemu_domain_get_info(virDomainPtr handle, virDomainInfoPtr info, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    if (!dom)
+        return false;
+    memset(info, 0, sizeof(*info));
+    info->state = VIR_DOMAIN_SHUTOFF;
+    info->maxMem = dom->def->max_memory_kib;
+    info->memory = dom->def->cur_memory_kib;
+    info->nrVirtCpu = dom->def->vcpus_current;
+    info->cpuTime = 0;
+    return true;
+}
+
+bool
+qemu_domain_get_state(virDomainPtr handle, int *ret_state, int *ret_reason, unsigned int flags,
+                      GError **error)
+{
+    if (!check_flags(flags, 0, "qemu_domain_get_state", error) || !dom_exists(handle, error))
+        return false;
+    *ret_state = VIR_DOMAIN_SHUTOFF;
+    if (ret_reason)
+        *ret_reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    return true;
+}
+
+char *
+qemu_domain_get_xml_desc(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    unsigned int format_flags = DOMDEF_FORMAT_INACTIVE;
+    const QemuDom *dom;
+
+    if (!check_flags(flags,
+                     VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU |
+                         VIR_DOMAIN_XML_MIGRATABLE,
+                     "qemu_domain_get_xml_desc", error))
+        return NULL;
+    if (flags & VIR_DOMAIN_XML_SECURE)
+        format_flags |= DOMDEF_FORMAT_SECURE;
+    READ_LOCKED();
+    if (!(dom = dom_of_handle(handle, error)))
+        return NULL;
+    return domdef_format(dom->def, 0, format_flags, error);
+}
+
+char *
+qemu_domain_get_os_type(virDomainPtr handle, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    if (!dom)
+        return NULL;
+    return g_strdup(dom->def->os_type ? dom->def->os_type : "hvm");
+}
+
+bool
+qemu_domain_get_max_memory(virDomainPtr handle, unsigned long long *ret_kib, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    if (!dom)
+        return false;
+    *ret_kib = dom->def->max_memory_kib;
+    return true;
+}
+
+int
+qemu_domain_get_vcpus_flags(virDomainPtr handle, unsigned int flags, GError **error)
+{
+    const QemuDom *dom;
+
+    if (!check_flags(flags,
+                     VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM |
+                         VIR_DOMAIN_VCPU_GUEST,
+                     "qemu_domain_get_vcpus_flags", error))
+        return -1;
+    if ((flags & VIR_DOMAIN_VCPU_LIVE) && (flags & VIR_DOMAIN_VCPU_CONFIG)) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INVALID_ARG,
+                    "Flags 'live' and 'config' are mutually exclusive");
+        return -1;
+    }
+    READ_LOCKED();
+    if (!(dom = dom_of_handle(handle, error)))
+        return -1;
+    if (flags & VIR_DOMAIN_VCPU_LIVE) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INVALID_ARG,
+                    "vCPU count provided by the guest agent can only be requested for live "
+                    "domains");
+        return -1;
+    }
+    return (int)((flags & VIR_DOMAIN_VCPU_MAXIMUM) ? dom->def->vcpus_max : dom->def->vcpus_current);
+}
+
+bool
+qemu_domain_get_autostart(virDomainPtr handle, int *ret_autostart, GError **error)
+{
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    if (!dom)
+        return false;
+    *ret_autostart = dom->autostart ? 1 : 0;
+    return true;
+}
+
+bool
+qemu_domain_set_autostart(virDomainPtr handle, int autostart, GError **error)
+{
+    MODIFY_LOCKED();
+    QemuDom *dom = dom_of_handle(handle, error);
+
+    if (!dom)
+        return false;
+    if (dom->autostart == (autostart != 0))
+        return true;
+    if (!xmlstore_set_autostart(st.store, dom->def->name, autostart != 0, error))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    dom->autostart = autostart != 0;
+    g_rw_lock_writer_unlock(&st.lock);
+    return true;
+}
+
+int
+qemu_domain_is_active(virDomainPtr handle, GError **error)
+{
+    return dom_exists(handle, error) ? 0 : -1;
+}
+
+int
+qemu_domain_is_persistent(virDomainPtr handle, GError **error)
+{
+    return dom_exists(handle, error) ? 1 : -1;
+}

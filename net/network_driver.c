@@ -1,0 +1,841 @@
+/*
+ * network_driver.c: the agent's persistent virtual network definitions
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <net/if.h>
+#include <string.h>
+
+#include "conf/netdef.h"
+#include "lib/event-callbacks.h"
+#include "lib/object.h"
+#include "net/network_driver.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mac.h"
+#include "util/uuid.h"
+#include "util/xmlstore.h"
+
+/* libvirt's default bridge name template and its limit */
+#define BRIDGE_TEMPLATE "virbr%d"
+#define BRIDGE_MAX_ID 256
+
+typedef struct NetObj {
+    NetDef *def; /* the persistent config (no network runs yet) */
+    bool autostart;
+    char *digest; /* SHA-256 of the file as stored: tells reload what changed */
+} NetObj;
+
+typedef struct NetTables {
+    GHashTable *by_name; /* owns the objects; keys point into their defs */
+    GHashTable *by_uuid;
+} NetTables;
+
+static struct {
+    bool initialised;
+    GMutex modify_lock; /* held across a whole change, file I/O included */
+    GRWLock lock;       /* guards tables; written only with modify_lock held */
+    XmlStore *store;
+    NetTables tables;
+    GMutex conns_lock;
+    GPtrArray *conns; /* virConnectPtr, not referenced (close removes them) */
+} st;
+
+#define READ_LOCKED()                                                                              \
+    g_autoptr(GRWLockReaderLocker) rlocker G_GNUC_UNUSED = g_rw_lock_reader_locker_new(&st.lock)
+#define MODIFY_LOCKED()                                                                            \
+    g_autoptr(GMutexLocker) mlocker G_GNUC_UNUSED = g_mutex_locker_new(&st.modify_lock)
+
+static void
+net_obj_free(NetObj *net)
+{
+    if (!net)
+        return;
+    netdef_free(net->def);
+    g_free(net->digest);
+    g_free(net);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NetObj, net_obj_free)
+
+static guint
+uuid_hash(gconstpointer key)
+{
+    guint h = 0;
+
+    memcpy(&h, key, sizeof(h));
+    return h;
+}
+
+static gboolean
+uuid_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, UUID_LEN) == 0;
+}
+
+static void
+tables_init(NetTables *t)
+{
+    t->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)net_obj_free);
+    t->by_uuid = g_hash_table_new(uuid_hash, uuid_equal);
+}
+
+static void
+tables_clear(NetTables *t)
+{
+    g_clear_pointer(&t->by_uuid, g_hash_table_unref);
+    g_clear_pointer(&t->by_name, g_hash_table_unref);
+}
+
+static void
+tables_put(NetTables *t, NetObj *net)
+{
+    NetObj *old = g_hash_table_lookup(t->by_name, net->def->name);
+
+    if (old)
+        g_hash_table_remove(t->by_uuid, old->def->uuid);
+    g_hash_table_replace(t->by_uuid, net->def->uuid, net);
+    g_hash_table_replace(t->by_name, net->def->name, net);
+}
+
+static void
+tables_steal(NetTables *t, NetObj *net)
+{
+    g_hash_table_remove(t->by_uuid, net->def->uuid);
+    g_hash_table_steal(t->by_name, net->def->name);
+}
+
+static char *
+digest_of(const char *xml)
+{
+    return g_compute_checksum_for_string(G_CHECKSUM_SHA256, xml, -1);
+}
+
+static bool
+check_flags(unsigned int flags, unsigned int allowed, const char *func, GError **error)
+{
+    if (flags & ~allowed) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INVALID_ARG,
+                    "unsupported flags (0x%x) in function %s", flags & ~allowed, func);
+        return false;
+    }
+    return true;
+}
+
+/* ---- bridge names and MACs ---- */
+
+/* The modes whose network is a bridge the agent creates. */
+static bool
+mode_has_bridge(NetForwardMode mode)
+{
+    switch (mode) {
+    case NET_FORWARD_NONE:
+    case NET_FORWARD_NAT:
+    case NET_FORWARD_ROUTE:
+    case NET_FORWARD_OPEN:
+        return true;
+    case NET_FORWARD_BRIDGE:
+    case NET_FORWARD_PRIVATE:
+    case NET_FORWARD_VEPA:
+    case NET_FORWARD_PASSTHROUGH:
+    case NET_FORWARD_HOSTDEV:
+    case NET_FORWARD_LAST:
+        break;
+    }
+    return false;
+}
+
+/* Whether a network of @t other than @self uses bridge @bridge. */
+static bool
+bridge_in_use(const NetTables *t, const char *bridge, const char *self)
+{
+    GHashTableIter iter;
+    NetObj *net;
+
+    g_hash_table_iter_init(&iter, t->by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        if (strcmp(net->def->name, self) != 0 && net->def->bridge &&
+            strcmp(net->def->bridge, bridge) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* @template with its first "%d" replaced by @id (never used as a format:
+ * the template comes from the user). */
+static char *
+bridge_from_template(const char *template, unsigned id)
+{
+    const char *p = strstr(template, "%d");
+
+    return g_strdup_printf("%.*s%u%s", (int)(p - template), template, id, p + 2);
+}
+
+/* libvirt's rules: no name (or a "%d" template) takes the first free one
+ * among the other definitions and the host's interfaces; with
+ * @check_existing an explicit name used by another network is refused. */
+static bool
+assign_bridge(const NetTables *t, NetDef *def, bool check_existing, GError **error)
+{
+    const char *template = BRIDGE_TEMPLATE;
+
+    if (!mode_has_bridge(def->forward_mode))
+        return true;
+    if (def->bridge && !strstr(def->bridge, "%d")) {
+        if (check_existing && bridge_in_use(t, def->bridge, def->name)) {
+            g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                        "bridge name '%s' already in use.", def->bridge);
+            return false;
+        }
+        return true;
+    }
+    if (def->bridge)
+        template = def->bridge;
+    for (unsigned id = 0; id < BRIDGE_MAX_ID; id++) {
+        g_autofree char *name = bridge_from_template(template, id);
+
+        if (!bridge_in_use(t, name, def->name) && if_nametoindex(name) == 0) {
+            g_free(def->bridge);
+            def->bridge = g_steal_pointer(&name);
+            return true;
+        }
+    }
+    g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR, "Bridge generation exceeded max id %d",
+                BRIDGE_MAX_ID);
+    return false;
+}
+
+/* A bridge-backed network without a MAC gets a QEMU-prefixed one (the
+ * bridge keeps a stable address whatever is plugged into it). */
+static void
+assign_mac(NetDef *def)
+{
+    static const unsigned char prefix[3] = { 0x52, 0x54, 0x00 };
+
+    if (!mode_has_bridge(def->forward_mode) || def->mac_specified)
+        return;
+    mac_generate(prefix, &def->mac);
+    def->mac_specified = true;
+}
+
+/* ---- connections and events ---- */
+
+void
+network_driver_attach_conn(virConnectPtr conn)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.conns_lock);
+
+    if (!st.conns)
+        st.conns = g_ptr_array_new();
+    g_ptr_array_add(st.conns, conn);
+}
+
+void
+network_driver_detach_conn(virConnectPtr conn)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.conns_lock);
+
+    if (st.conns)
+        g_ptr_array_remove_fast(st.conns, conn);
+}
+
+static void
+conn_unref(gpointer conn)
+{
+    obj_connect_unref(conn);
+}
+
+/* As in qemu_domain.c: hold each live connection while queuing, release
+ * without conns_lock (a release may close the connection). */
+static void
+emit_event(const char *name, const unsigned char *uuid, int event)
+{
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(conn_unref);
+
+    g_mutex_lock(&st.conns_lock);
+    for (guint i = 0; st.conns && i < st.conns->len; i++) {
+        virConnectPtr conn = g_ptr_array_index(st.conns, i);
+
+        if (obj_connect_try_ref(conn))
+            g_ptr_array_add(held, conn);
+    }
+    g_mutex_unlock(&st.conns_lock);
+    for (guint i = 0; i < held->len; i++)
+        conn_events_emit_network_lifecycle(g_ptr_array_index(held, i), name, uuid, event, 0);
+}
+
+/* ---- loading ---- */
+
+static bool
+load_one(const char *name, const char *xml, bool autostart, gpointer data, GError **error)
+{
+    NetTables *t = data;
+    g_autoptr(NetObj) net = g_new0(NetObj, 1);
+    const NetObj *other;
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!(net->def = netdef_parse_string(xml, 0, error)))
+        return false;
+    if (strcmp(net->def->name, name) != 0) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "Network config filename '%s' does not match network name '%s'", name,
+                    net->def->name);
+        return false;
+    }
+    if ((other = g_hash_table_lookup(t->by_uuid, net->def->uuid))) {
+        uuid_format(net->def->uuid, uuidstr);
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "network '%s' is already defined with uuid %s", other->def->name, uuidstr);
+        return false;
+    }
+    net->autostart = autostart;
+    net->digest = digest_of(xml);
+    tables_put(t, g_steal_pointer(&net));
+    return true;
+}
+
+static gint
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Gives the loaded networks that lack them a bridge name and a MAC and
+ * saves those (libvirt does the same when it loads such a file), in name
+ * order so the numbering is reproducible. A failure is logged: the
+ * network stays loaded, its bridge is assigned again next time. */
+static void
+complete_loaded(XmlStore *store, NetTables *t)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    GHashTableIter iter;
+    const char *name;
+
+    g_hash_table_iter_init(&iter, t->by_name);
+    while (g_hash_table_iter_next(&iter, (gpointer *)&name, NULL))
+        g_ptr_array_add(names, (gpointer)name);
+    g_ptr_array_sort(names, compare_strings);
+    for (guint i = 0; i < names->len; i++) {
+        NetObj *net = g_hash_table_lookup(t->by_name, g_ptr_array_index(names, i));
+        g_autoptr(GError) err = NULL;
+        g_autofree char *xml = NULL;
+
+        if (!mode_has_bridge(net->def->forward_mode) ||
+            (net->def->bridge && !strstr(net->def->bridge, "%d") && net->def->mac_specified))
+            continue;
+        if (!assign_bridge(t, net->def, false, &err)) {
+            log_warn("network '%s': %s", net->def->name, err->message);
+            continue;
+        }
+        assign_mac(net->def);
+        if (!(xml = netdef_format(net->def, NETDEF_FORMAT_INACTIVE, &err)) ||
+            !xmlstore_save(store, net->def->name, xml, &err)) {
+            log_warn("network '%s': cannot save its bridge name and MAC: %s", net->def->name,
+                     err->message);
+            continue;
+        }
+        g_free(net->digest);
+        net->digest = digest_of(xml);
+    }
+}
+
+bool
+network_driver_init(const char *dir, GError **error)
+{
+    MODIFY_LOCKED();
+    g_autoptr(XmlStore) store = NULL;
+    NetTables t;
+
+    if (st.initialised) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the network driver is already initialised");
+        return false;
+    }
+    if (!(store = xmlstore_new(dir, error)))
+        return false;
+    tables_init(&t);
+    if (xmlstore_load_all(store, load_one, &t, error) < 0) {
+        tables_clear(&t);
+        return false;
+    }
+    complete_loaded(store, &t);
+    g_rw_lock_writer_lock(&st.lock);
+    st.store = g_steal_pointer(&store);
+    st.tables = t;
+    st.initialised = true;
+    g_rw_lock_writer_unlock(&st.lock);
+    return true;
+}
+
+bool
+network_driver_is_initialised(void)
+{
+    READ_LOCKED();
+
+    return st.initialised;
+}
+
+typedef struct ReloadEvent {
+    char *name;
+    unsigned char uuid[UUID_LEN];
+    int event;
+} ReloadEvent;
+
+static void
+reload_event_add(GArray *events, const NetDef *def, int event)
+{
+    ReloadEvent ev = { g_strdup(def->name), { 0 }, event };
+
+    memcpy(ev.uuid, def->uuid, UUID_LEN);
+    g_array_append_val(events, ev);
+}
+
+static void
+reload_event_clear(gpointer data)
+{
+    g_free(((ReloadEvent *)data)->name);
+}
+
+bool
+network_driver_reload(GError **error)
+{
+    MODIFY_LOCKED();
+    g_autoptr(GArray) events = g_array_new(FALSE, TRUE, sizeof(ReloadEvent));
+    NetTables t, old;
+    GHashTableIter iter;
+    NetObj *net;
+
+    g_array_set_clear_func(events, reload_event_clear);
+    if (!st.initialised) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the network driver is not initialised");
+        return false;
+    }
+    tables_init(&t);
+    if (xmlstore_load_all(st.store, load_one, &t, error) < 0) {
+        tables_clear(&t);
+        return false;
+    }
+    complete_loaded(st.store, &t);
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        const NetObj *now = g_hash_table_lookup(t.by_name, net->def->name);
+
+        if (!now || memcmp(now->def->uuid, net->def->uuid, UUID_LEN) != 0)
+            reload_event_add(events, net->def, VIR_NETWORK_EVENT_UNDEFINED);
+    }
+    g_hash_table_iter_init(&iter, t.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        const NetObj *before = g_hash_table_lookup(st.tables.by_name, net->def->name);
+
+        /* networks have no ADDED/UPDATED detail: both are DEFINED */
+        if (!before || memcmp(before->def->uuid, net->def->uuid, UUID_LEN) != 0 ||
+            strcmp(before->digest, net->digest) != 0)
+            reload_event_add(events, net->def, VIR_NETWORK_EVENT_DEFINED);
+    }
+    g_rw_lock_writer_lock(&st.lock);
+    old = st.tables;
+    st.tables = t;
+    g_rw_lock_writer_unlock(&st.lock);
+    tables_clear(&old);
+
+    for (guint i = 0; i < events->len; i++) {
+        const ReloadEvent *ev = &g_array_index(events, ReloadEvent, i);
+
+        emit_event(ev->name, ev->uuid, ev->event);
+    }
+    return true;
+}
+
+void
+network_driver_shutdown(void)
+{
+    MODIFY_LOCKED();
+
+    g_rw_lock_writer_lock(&st.lock);
+    if (st.initialised) {
+        tables_clear(&st.tables);
+        g_clear_pointer(&st.store, xmlstore_free);
+        st.initialised = false;
+    }
+    g_rw_lock_writer_unlock(&st.lock);
+    g_mutex_lock(&st.conns_lock);
+    g_clear_pointer(&st.conns, g_ptr_array_unref);
+    g_mutex_unlock(&st.conns_lock);
+}
+
+/* ---- lookups (with st.lock read-held or st.modify_lock held) ---- */
+
+static NetObj *
+find_by_name(const char *name)
+{
+    return g_hash_table_lookup(st.tables.by_name, name);
+}
+
+static NetObj *
+find_by_uuid(const unsigned char *uuid)
+{
+    return g_hash_table_lookup(st.tables.by_uuid, uuid);
+}
+
+static NetObj *
+net_of_handle(virNetworkPtr handle, GError **error)
+{
+    NetObj *net = find_by_uuid(handle->uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!net) {
+        uuid_format(handle->uuid, uuidstr);
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching uuid '%s' (%s)",
+                    uuidstr, handle->name);
+    }
+    return net;
+}
+
+static virNetworkPtr
+net_handle(virConnectPtr conn, const NetObj *net)
+{
+    return obj_network_new(conn, net->def->name, net->def->uuid);
+}
+
+/* ---- listing ---- */
+
+int
+netdrv_connect_num_of_networks(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    return 0; /* none runs yet */
+}
+
+int
+netdrv_connect_list_networks(virConnectPtr conn G_GNUC_UNUSED, char **names G_GNUC_UNUSED,
+                             int maxnames G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+{
+    return 0;
+}
+
+int
+netdrv_connect_num_of_defined_networks(virConnectPtr conn G_GNUC_UNUSED,
+                                       GError **error G_GNUC_UNUSED)
+{
+    READ_LOCKED();
+
+    return (int)g_hash_table_size(st.tables.by_name);
+}
+
+int
+netdrv_connect_list_defined_networks(virConnectPtr conn G_GNUC_UNUSED, char **names, int maxnames,
+                                     GError **error G_GNUC_UNUSED)
+{
+    READ_LOCKED();
+    GHashTableIter iter;
+    const char *name;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (n < maxnames && g_hash_table_iter_next(&iter, (gpointer *)&name, NULL))
+        names[n++] = g_strdup(name);
+    return n;
+}
+
+static bool
+filter_pair(unsigned int flags, unsigned int yes, unsigned int no, bool value)
+{
+    if (!(flags & (yes | no)))
+        return true;
+    return ((flags & yes) && value) || ((flags & no) && !value);
+}
+
+int
+netdrv_connect_list_all_networks(virConnectPtr conn, virNetworkPtr **ret_networks,
+                                 unsigned int flags, GError **error)
+{
+    g_autoptr(GPtrArray) found = NULL;
+    GHashTableIter iter;
+    NetObj *net;
+    int n = 0;
+
+    if (!check_flags(flags, 0x3f, "netdrv_connect_list_all_networks", error))
+        return -1;
+    found = g_ptr_array_new();
+    READ_LOCKED();
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        if (!filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
+                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, false) ||
+            !filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, true) ||
+            !filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+                         VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, net->autostart))
+            continue;
+        n++;
+        if (ret_networks)
+            g_ptr_array_add(found, net_handle(conn, net));
+    }
+    if (ret_networks) {
+        g_ptr_array_add(found, NULL);
+        *ret_networks = (virNetworkPtr *)g_ptr_array_steal(found, NULL);
+    }
+    return n;
+}
+
+/* ---- lookups ---- */
+
+virNetworkPtr
+netdrv_lookup_by_name(virConnectPtr conn, const char *name, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = find_by_name(name);
+
+    if (!net) {
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching name '%s'",
+                    name);
+        return NULL;
+    }
+    return net_handle(conn, net);
+}
+
+virNetworkPtr
+netdrv_lookup_by_uuid(virConnectPtr conn, const unsigned char *uuid, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = find_by_uuid(uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    if (!net) {
+        uuid_format(uuid, uuidstr);
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching uuid '%s'",
+                    uuidstr);
+        return NULL;
+    }
+    return net_handle(conn, net);
+}
+
+/* ---- definition ---- */
+
+static bool
+check_duplicate(const NetDef *def, NetObj **ret_existing, GError **error)
+{
+    NetObj *by_name = find_by_name(def->name);
+    NetObj *by_uuid = find_by_uuid(def->uuid);
+    char uuidstr[UUID_STRING_LEN];
+
+    *ret_existing = NULL;
+    if (by_name && by_name != by_uuid) {
+        uuid_format(by_name->def->uuid, uuidstr);
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "network '%s' already exists with uuid %s", def->name, uuidstr);
+        return false;
+    }
+    if (by_uuid && by_uuid != by_name) {
+        uuid_format(by_uuid->def->uuid, uuidstr);
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "network '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
+        return false;
+    }
+    *ret_existing = by_name;
+    return true;
+}
+
+virNetworkPtr
+netdrv_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, GError **error)
+{
+    g_autoptr(NetObj) net = NULL;
+    g_autofree char *stored = NULL;
+    NetObj *existing;
+    NetObj *added;
+    virNetworkPtr handle;
+
+    if (!check_flags(flags, VIR_NETWORK_DEFINE_VALIDATE, "netdrv_define_xml", error))
+        return NULL;
+    net = g_new0(NetObj, 1);
+    net->def = netdef_parse_string(
+        xml, (flags & VIR_NETWORK_DEFINE_VALIDATE) ? NETDEF_PARSE_VALIDATE : 0, error);
+    if (!net->def || !xmlstore_name_valid(net->def->name, error))
+        return NULL;
+
+    MODIFY_LOCKED();
+    if (!st.initialised) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the network driver is not initialised");
+        return NULL;
+    }
+    if (!check_duplicate(net->def, &existing, error))
+        return NULL;
+    /* a redefinition without them keeps the bridge and MAC it was given */
+    if (existing && mode_has_bridge(net->def->forward_mode)) {
+        if (!net->def->bridge && existing->def->bridge)
+            net->def->bridge = g_strdup(existing->def->bridge);
+        if (!net->def->mac_specified && existing->def->mac_specified) {
+            net->def->mac = existing->def->mac;
+            net->def->mac_specified = true;
+        }
+    }
+    if (!assign_bridge(&st.tables, net->def, true, error))
+        return NULL;
+    assign_mac(net->def);
+    if (!(stored = netdef_format(net->def, NETDEF_FORMAT_INACTIVE, error)) ||
+        !xmlstore_save(st.store, net->def->name, stored, error))
+        return NULL;
+    net->digest = digest_of(stored);
+    if (existing)
+        net->autostart = existing->autostart;
+    else if (!xmlstore_get_autostart(st.store, net->def->name, &net->autostart, NULL))
+        net->autostart = false; /* a link left by an earlier definition counts */
+    handle = net_handle(conn, net);
+    added = g_steal_pointer(&net);
+    g_rw_lock_writer_lock(&st.lock);
+    tables_put(&st.tables, added);
+    g_rw_lock_writer_unlock(&st.lock);
+    emit_event(added->def->name, added->def->uuid, VIR_NETWORK_EVENT_DEFINED);
+    return handle;
+}
+
+bool
+netdrv_undefine(virNetworkPtr handle, GError **error)
+{
+    g_autoptr(NetObj) gone = NULL;
+    NetObj *net;
+    MODIFY_LOCKED();
+
+    if (!(net = net_of_handle(handle, error)) || !xmlstore_delete(st.store, net->def->name, error))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    tables_steal(&st.tables, net);
+    g_rw_lock_writer_unlock(&st.lock);
+    gone = net;
+    emit_event(gone->def->name, gone->def->uuid, VIR_NETWORK_EVENT_UNDEFINED);
+    return true;
+}
+
+/* ---- lifecycle: nothing runs yet ---- */
+
+static bool
+net_exists(virNetworkPtr handle, char **ret_name, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = net_of_handle(handle, error);
+
+    if (net && ret_name)
+        *ret_name = g_strdup(net->def->name);
+    return net != NULL;
+}
+
+virNetworkPtr
+netdrv_create_xml(virConnectPtr conn G_GNUC_UNUSED, const char *xml G_GNUC_UNUSED,
+                  unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, VIR_NETWORK_CREATE_VALIDATE, "netdrv_create_xml", error))
+        return NULL;
+    g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
+    return NULL;
+}
+
+bool
+netdrv_create(virNetworkPtr handle, GError **error)
+{
+    if (!net_exists(handle, NULL, error))
+        return false;
+    g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
+    return false;
+}
+
+bool
+netdrv_destroy(virNetworkPtr handle, GError **error)
+{
+    g_autofree char *name = NULL;
+
+    if (!net_exists(handle, &name, error))
+        return false;
+    /* what libvirt answers for a network that is not running */
+    g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active", name);
+    return false;
+}
+
+/* ---- queries ---- */
+
+char *
+netdrv_get_xml_desc(virNetworkPtr handle, unsigned int flags, GError **error)
+{
+    const NetObj *net;
+
+    if (!check_flags(flags, VIR_NETWORK_XML_INACTIVE, "netdrv_get_xml_desc", error))
+        return NULL;
+    READ_LOCKED();
+    if (!(net = net_of_handle(handle, error)))
+        return NULL;
+    return netdef_format(net->def, (flags & VIR_NETWORK_XML_INACTIVE) ? NETDEF_FORMAT_INACTIVE : 0,
+                         error);
+}
+
+char *
+netdrv_get_bridge_name(virNetworkPtr handle, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = net_of_handle(handle, error);
+
+    if (!net)
+        return NULL;
+    if (!net->def->bridge) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "network '%s' does not have a bridge name.", net->def->name);
+        return NULL;
+    }
+    return g_strdup(net->def->bridge);
+}
+
+bool
+netdrv_get_autostart(virNetworkPtr handle, int *ret_autostart, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = net_of_handle(handle, error);
+
+    if (!net)
+        return false;
+    *ret_autostart = net->autostart ? 1 : 0;
+    return true;
+}
+
+bool
+netdrv_set_autostart(virNetworkPtr handle, int autostart, GError **error)
+{
+    MODIFY_LOCKED();
+    NetObj *net = net_of_handle(handle, error);
+
+    if (!net)
+        return false;
+    if (net->autostart == (autostart != 0))
+        return true;
+    if (!xmlstore_set_autostart(st.store, net->def->name, autostart != 0, error))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    net->autostart = autostart != 0;
+    g_rw_lock_writer_unlock(&st.lock);
+    return true;
+}
+
+int
+netdrv_is_active(virNetworkPtr handle, GError **error)
+{
+    return net_exists(handle, NULL, error) ? 0 : -1;
+}
+
+int
+netdrv_is_persistent(virNetworkPtr handle, GError **error)
+{
+    return net_exists(handle, NULL, error) ? 1 : -1;
+}
+
+int
+netdrv_get_dhcp_leases(virNetworkPtr handle, const char *mac G_GNUC_UNUSED,
+                       virNetworkDHCPLeasePtr **ret_leases, unsigned int flags, GError **error)
+{
+    if (!check_flags(flags, 0, "netdrv_get_dhcp_leases", error) || !net_exists(handle, NULL, error))
+        return -1;
+    /* an inactive network has no DHCP server, hence no leases (libvirt
+     * reads an absent lease file as none, not as an error) */
+    if (ret_leases)
+        *ret_leases = g_new0(virNetworkDHCPLeasePtr, 1);
+    return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * network_driver.h: the agent's virtual network definitions
+ * (ETC/qemu/networks/NAME.xml) and the network members of the QEMU
+ * driver's HypervisorDriver table
+ *
+ * Same model as drivers/qemu/qemu_domain.h: one process-wide state, hash
+ * tables by name and UUID, a mutex serialising changes (file I/O
+ * included) and a reader/writer lock for the instant they are put in.
+ *
+ * As libvirt's network driver, a network in a bridge-backed mode (none,
+ * nat, route, open) without <bridge name=> gets the first free virbrN at
+ * define (or load) time, and one without <mac address=> a random
+ * 52:54:00:xx:xx:xx; both are saved with the definition.
+ *
+ * No network runs yet: starting one answers VIR_ERR_NO_SUPPORT.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include <libvirt/libvirt.h>
+
+#include "lib/driver.h"
+
+/* Loads every @dir/NAME.xml (@dir is ETC/qemu/networks; created if
+ * missing). Bad files are logged and skipped; loaded networks lacking a
+ * bridge name or MAC get one, saved back. qemu_driver_init() calls this;
+ * it is separate for tests and for an agent without domains. Errors:
+ * @dir cannot be created or read (VIR_ERR_SYSTEM_ERROR), already
+ * initialised (VIR_ERR_INTERNAL_ERROR). */
+bool network_driver_init(const char *dir, GError **error);
+/* Re-reads the directory: new files appear (DEFINED), removed ones go
+ * (UNDEFINED), changed ones are replaced. On error nothing changed. */
+bool network_driver_reload(GError **error);
+/* Frees the state; no connection may be open any more. */
+void network_driver_shutdown(void);
+bool network_driver_is_initialised(void);
+
+/* Connections that receive network events (the QEMU driver's
+ * connect_open / connect_close call these). */
+void network_driver_attach_conn(virConnectPtr conn);
+void network_driver_detach_conn(virConnectPtr conn);
+
+/* The table members: netdrv_ + the member name of lib/driver.h. */
+int netdrv_connect_num_of_networks(virConnectPtr conn, GError **error);
+int netdrv_connect_list_networks(virConnectPtr conn, char **names, int maxnames, GError **error);
+int netdrv_connect_num_of_defined_networks(virConnectPtr conn, GError **error);
+int netdrv_connect_list_defined_networks(virConnectPtr conn, char **names, int maxnames,
+                                         GError **error);
+int netdrv_connect_list_all_networks(virConnectPtr conn, virNetworkPtr **ret_networks,
+                                     unsigned int flags, GError **error);
+virNetworkPtr netdrv_lookup_by_name(virConnectPtr conn, const char *name, GError **error);
+virNetworkPtr netdrv_lookup_by_uuid(virConnectPtr conn, const unsigned char *uuid, GError **error);
+virNetworkPtr netdrv_define_xml(virConnectPtr conn, const char *xml, unsigned int flags,
+                                GError **error);
+virNetworkPtr netdrv_create_xml(virConnectPtr conn, const char *xml, unsigned int flags,
+                                GError **error);
+bool netdrv_undefine(virNetworkPtr net, GError **error);
+bool netdrv_create(virNetworkPtr net, GError **error);
+bool netdrv_destroy(virNetworkPtr net, GError **error);
+char *netdrv_get_xml_desc(virNetworkPtr net, unsigned int flags, GError **error);
+char *netdrv_get_bridge_name(virNetworkPtr net, GError **error);
+bool netdrv_get_autostart(virNetworkPtr net, int *ret_autostart, GError **error);
+bool netdrv_set_autostart(virNetworkPtr net, int autostart, GError **error);
+int netdrv_is_active(virNetworkPtr net, GError **error);
+int netdrv_is_persistent(virNetworkPtr net, GError **error);
+int netdrv_get_dhcp_leases(virNetworkPtr net, const char *mac, virNetworkDHCPLeasePtr **ret_leases,
+                           unsigned int flags, GError **error);
