@@ -76,12 +76,13 @@ obj_connect_unref(virConnectPtr conn)
     if (left > 0)
         return left;
 
-    /* Callbacks first: no event may reach the application once the driver
-     * is gone. */
-    conn_events_free(conn->events);
-    conn->events = NULL;
+    /* The driver first: closing takes the connection out of the driver's
+     * list, so no emitter can reach it once connect_close returns. Only then
+     * are the callbacks (and any queued event) dropped; none is delivered. */
     if (conn->driver && conn->driver->connect_close)
         conn->driver->connect_close(conn);
+    conn_events_free(conn->events);
+    conn->events = NULL;
     if (conn->close_freecb)
         conn->close_freecb(conn->close_opaque);
     virResetError(&conn->err);
