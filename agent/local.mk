@@ -23,9 +23,28 @@ agent_libvnagent_la_SOURCES = \
 	agent/server.c agent/server.h agent/server-priv.h
 agent_libvnagent_la_LIBADD = $(GLIB_LIBS)
 
+# The RPC dispatcher: the server side of libvirt's wire protocol over a
+# driver table (the agent's qemu_driver; tests plug drivers/test's).
+noinst_LTLIBRARIES += agent/libvndispatch.la
+agent_libvndispatch_la_SOURCES = \
+	agent/dispatch.c agent/dispatch.h agent/dispatch-priv.h \
+	agent/dispatch-host.c \
+	agent/dispatch-domain.c \
+	agent/dispatch-network.c \
+	agent/dispatch-events.c \
+	agent/keepalive.c agent/keepalive.h
+agent_libvndispatch_la_CPPFLAGS = $(AM_CPPFLAGS) $(TIRPC_CFLAGS)
+agent_libvndispatch_la_LIBADD = $(GLIB_LIBS)
+$(agent_libvndispatch_la_OBJECTS): $(RPC_GENERATED_H)
+
+# What a program serving the protocol links, before its driver's libraries.
+DISPATCH_LIBS = agent/libvndispatch.la agent/libvnagent.la rpc/libvnrpc.la
+
 sbin_PROGRAMS += agent/virtnoded
 agent_virtnoded_SOURCES = agent/virtnoded.c
-agent_virtnoded_LDADD = $(AGENT_LIBS)
+agent_virtnoded_CPPFLAGS = $(AM_CPPFLAGS) $(TIRPC_CFLAGS)
+agent_virtnoded_LDADD = $(DISPATCH_LIBS) $(QEMU_DRIVER_LIBS) $(TIRPC_LIBS)
+$(agent_virtnoded_OBJECTS): $(RPC_GENERATED_H)
 
 man8_MANS += docs/virtnoded.8
 EXTRA_DIST += docs/virtnoded.8 docs/agent.conf.md init/virtnoded.service init/agent.conf
@@ -54,3 +73,12 @@ tests_agent_daemon_test_LDADD = $(GLIB_LIBS)
 tests_agent_daemon_test_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_BUILDDIR="\"$(abs_top_builddir)\""
 tests_agent_daemon_test_DEPENDENCIES = agent/virtnoded$(EXEEXT)
 TESTS += tests/agent-daemon-test
+
+# The dispatcher over the test driver, speaking raw protocol to it
+check_PROGRAMS += tests/dispatch-test
+tests_dispatch_test_SOURCES = tests/dispatch-test.c
+tests_dispatch_test_CPPFLAGS = $(AM_CPPFLAGS) $(TIRPC_CFLAGS)
+tests_dispatch_test_LDADD = $(DISPATCH_LIBS) drivers/test/libvntestdrv.la $(QEMU_DRIVER_LIBS) \
+	$(TIRPC_LIBS)
+$(tests_dispatch_test_OBJECTS): $(RPC_GENERATED_H)
+TESTS += tests/dispatch-test

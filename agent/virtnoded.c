@@ -10,14 +10,49 @@
 #include <stdio.h>
 
 #include "agent/agent.h"
+#include "agent/dispatch.h"
+#include "drivers/qemu/qemu_driver.h"
 #include "util/log.h"
 
-/* SIGHUP, after the configuration was re-read: the place where the
- * drivers will re-read their definitions. Nothing to re-read yet. */
+/* After the pid file is locked, before the sockets listen: the event loop
+ * lib/ delivers driver events on (the agent's main loop runs the default
+ * main context), the dispatcher's settings, and the definitions. */
+static bool
+agent_startup_hook(Agent *agent, gpointer data, GError **error)
+{
+    const AgentPaths *paths = agent_get_paths(agent);
+
+    virEventRegisterDefaultImpl();
+    dispatcher_apply_config(data, agent_get_config(agent));
+    return qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error);
+}
+
+/* SIGHUP, after the configuration was re-read: new keepalive settings and
+ * socket group, then the definitions. */
 static void
 agent_reload_hook(Agent *agent, gpointer data)
 {
-    log_debug("reload: no definitions to re-read yet");
+    g_autoptr(GError) err = NULL;
+
+    dispatcher_apply_config(data, agent_get_config(agent));
+    if (!qemu_driver_reload(&err))
+        log_error("reload of the definitions failed, keeping the previous ones: %s", err->message);
+}
+
+/* Calls were drained: close the clients (their connections go with them),
+ * then free the definitions. */
+static void
+agent_shutdown_hook(Agent *agent, gpointer data)
+{
+    AgentServer *server = agent_get_server(agent);
+
+    agent_server_close_clients(server);
+    if (agent_server_calls_in_flight(server) > 0) {
+        /* a worker still uses the driver; the process exits anyway */
+        log_warn("calls still running: definitions left loaded");
+        return;
+    }
+    qemu_driver_shutdown();
 }
 
 int
@@ -46,8 +81,15 @@ main(int argc, char **argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- virtnode node agent");
     g_autoptr(GError) err = NULL;
+    g_autoptr(AgentConfig) defaults = agent_config_new();
+    const DispatcherOptions dopts = { .driver = &qemu_driver };
+    g_autoptr(Dispatcher) dispatcher = NULL;
     AgentOptions opts;
-    AgentHooks hooks = { .reload = agent_reload_hook };
+    AgentHooks hooks = {
+        .startup = agent_startup_hook,
+        .reload = agent_reload_hook,
+        .shutdown = agent_shutdown_hook,
+    };
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_description(
@@ -67,6 +109,10 @@ main(int argc, char **argv)
         return 0;
     }
 
+    /* the real settings come with the configuration (startup hook) */
+    dispatcher = dispatcher_new(&dopts, defaults);
+    dispatcher_get_server_hooks(dispatcher, &hooks.server);
+    hooks.data = dispatcher;
     opts = (AgentOptions){
         .root = root,
         .config_file = config_file,
