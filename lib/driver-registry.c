@@ -15,8 +15,9 @@
  * the first one that does not decline owns the connection. */
 static const HypervisorDriver *const drivers[] = {
     &test_driver,
-    /* &remote_driver goes last once drivers/remote/ lands: like libvirt's,
-     * it accepts every URI the in-process drivers declined. */
+    /* last: like libvirt's, it takes the URIs the in-process drivers
+     * declined (those whose driver it serves: qemu) */
+    &remote_driver,
 };
 
 const HypervisorDriver *const *

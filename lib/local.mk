@@ -23,9 +23,10 @@ lib_libvncore_la_LIBADD = $(GLIB_LIBS)
 
 lib_LTLIBRARIES += lib/libvirt.la
 lib_libvirt_la_SOURCES = lib/driver-registry.c
-lib_libvirt_la_LIBADD = lib/libvncore.la drivers/test/libvntestdrv.la conf/libvnnetconf.la \
+lib_libvirt_la_LIBADD = lib/libvncore.la drivers/test/libvntestdrv.la \
+	drivers/remote/libvnremote.la rpc/libvnrpc.la conf/libvnnetconf.la \
 	conf/libvndomconf.la conf/libvncaps.la conf/libvnxml.la util/libvnutil.la \
-	$(GLIB_LIBS) $(XML_LIBS)
+	$(GLIB_LIBS) $(XML_LIBS) $(TIRPC_LIBS)
 lib_libvirt_la_LDFLAGS = -version-info $(LIBVIRT_VERSION_INFO) -Wl,--no-undefined \
 	-Wl,--version-script=$(srcdir)/lib/libvirt.syms
 EXTRA_lib_libvirt_la_DEPENDENCIES = $(srcdir)/lib/libvirt.syms
