@@ -12,6 +12,7 @@
 #include "agent/agent.h"
 #include "agent/dispatch.h"
 #include "drivers/qemu/qemu_driver.h"
+#include "conf/xmlutil.h"
 #include "util/log.h"
 
 /* After the pid file is locked, before the sockets listen: the event loop
@@ -22,6 +23,7 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
     const AgentPaths *paths = agent_get_paths(agent);
 
+    xml_init(); /* on the main thread, before any worker parses XML */
     virEventRegisterDefaultImpl();
     dispatcher_apply_config(data, agent_get_config(agent));
     return qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error);

@@ -42,13 +42,27 @@ xml_silence(void *opaque, const char *fmt, ...)
 {
 }
 
+void
+xml_init(void)
+{
+    static gsize initialized;
+
+    if (g_once_init_enter(&initialized)) {
+        xmlInitParser();
+        g_once_init_leave(&initialized, 1);
+    }
+}
+
 xmlDoc *
 xml_parse_string(const char *xml, const char *what, const char *root, GQuark quark, GError **error)
 {
-    g_autoptr(xmlParserCtxt) ctxt = xmlNewParserCtxt();
+    g_autoptr(xmlParserCtxt) ctxt = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     XmlParseProblem problem = { NULL, 0 };
     xmlNode *top;
+
+    xml_init();
+    ctxt = xmlNewParserCtxt();
 
     if (!ctxt) {
         g_set_error(error, quark, VIR_ERR_NO_MEMORY, "cannot create XML parser");
@@ -102,6 +116,7 @@ xml_validate_schema(xmlDoc *doc, const char *schema, GQuark quark, GError **erro
     g_autoptr(GString) msgs = g_string_new(NULL);
     int rc;
 
+    xml_init();
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, quark, VIR_ERR_OPERATION_UNSUPPORTED,
                     "cannot validate: schema '%s' is not installed", path);

@@ -18,6 +18,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 
+/* libxml2 sets up its global tables on first use without a lock, so a
+ * process whose first parses run on several threads at once can corrupt
+ * them; libxml2 asks for xmlInitParser() first. Idempotent and thread-safe;
+ * the functions below call it, and a multi-threaded program calls it from
+ * its main thread before starting threads. */
+void xml_init(void);
+
 /* Parses @xml (no network, no entity expansion) and checks that the root
  * element is @root. @what names the document in messages, as libvirt does
  * ("network_definition"). Malformed XML: VIR_ERR_XML_DETAIL in @quark with
