@@ -27,14 +27,19 @@ struct AgentClient {
     uid_t uid;
     gid_t gid;
 
-    /* main context only */
+    /* main context only (read and closed there; workers use it under
+     * write_lock, which closing also takes) */
     int fd;
     GByteArray *inbuf;
     GSource *read_source;
     GSource *write_source;
-    gsize out_offset; /* bytes of the queue's head already written */
     gpointer priv;
     GDestroyNotify priv_destroy;
+
+    /* Serialises writers: every send() on fd, the queue's head and
+     * out_offset, and the close of fd. Taken before lock, never after. */
+    GMutex write_lock;
+    gsize out_offset; /* bytes of the queue's head already written */
 
     /* under lock: touched from workers too */
     GMutex lock;
@@ -68,6 +73,7 @@ agent_client_new(AgentServer *server, int fd, bool readonly)
     c->uid = cred.uid;
     c->gid = cred.gid;
     c->inbuf = g_byte_array_new();
+    g_mutex_init(&c->write_lock);
     g_mutex_init(&c->lock);
     g_queue_init(&c->outq);
     return c;
@@ -91,6 +97,7 @@ agent_client_unref(AgentClient *c)
         close(c->fd);
     g_byte_array_unref(c->inbuf);
     g_queue_clear_full(&c->outq, (GDestroyNotify)g_bytes_unref);
+    g_mutex_clear(&c->write_lock);
     g_mutex_clear(&c->lock);
     g_free(c);
 }
@@ -197,8 +204,10 @@ agent_client_close_now(AgentClient *c, const char *reason)
     hold = agent_client_ref(c);
     client_source_destroy(&c->read_source);
     client_source_destroy(&c->write_source);
+    g_mutex_lock(&c->write_lock);
     close(c->fd);
     c->fd = -1;
+    g_mutex_unlock(&c->write_lock);
     log_info("client %" G_GUINT64_FORMAT " disconnected: pid %ld uid %ld gid %ld (%s)", c->id,
              (long)c->pid, (long)c->uid, (long)c->gid, reason);
     if (server->hooks.client_closed)
@@ -258,13 +267,43 @@ agent_client_kick(AgentClient *c)
 void
 agent_client_send(AgentClient *c, GBytes *message)
 {
+    gsize size, done = 0;
+    const guint8 *data = g_bytes_get_data(message, &size);
+    bool idle;
+
+    g_mutex_lock(&c->write_lock);
     g_mutex_lock(&c->lock);
     if (c->closed) {
         g_mutex_unlock(&c->lock);
+        g_mutex_unlock(&c->write_lock);
         return;
     }
+    idle = g_queue_is_empty(&c->outq);
+    g_mutex_unlock(&c->lock);
+
+    /* Nothing waiting ahead of it: write from this thread at once rather
+     * than wake the main loop to do it (a round trip's worth of latency on
+     * a small machine). What does not fit goes through the queue. */
+    while (idle && done < size) {
+        ssize_t n = send(c->fd, data + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* full, or an error the main loop's flush will meet and report */
+        }
+        done += (gsize)n;
+    }
+    if (done == size) {
+        g_mutex_unlock(&c->write_lock);
+        return;
+    }
+    g_mutex_lock(&c->lock);
     g_queue_push_tail(&c->outq, g_bytes_ref(message));
     g_mutex_unlock(&c->lock);
+    if (idle)
+        c->out_offset = done; /* the message just queued is the head */
+    g_mutex_unlock(&c->write_lock);
     agent_client_kick(c);
 }
 
@@ -293,7 +332,9 @@ static void
 client_flush(AgentClient *c)
 {
     bool close_requested;
+    int send_errno = 0;
 
+    g_mutex_lock(&c->write_lock);
     for (;;) {
         GBytes *head;
         const guint8 *data;
@@ -321,10 +362,11 @@ client_flush(AgentClient *c)
                     g_source_set_callback(c->write_source, G_SOURCE_FUNC(client_write_cb), c, NULL);
                     g_source_attach(c->write_source, c->server->context);
                 }
+                g_mutex_unlock(&c->write_lock);
                 return;
             }
-            agent_client_close_now(c, g_strerror(errno));
-            return;
+            send_errno = errno;
+            break;
         }
         c->out_offset += (gsize)n;
         if (c->out_offset == size) {
@@ -334,6 +376,12 @@ client_flush(AgentClient *c)
             g_bytes_unref(head);
             c->out_offset = 0;
         }
+    }
+    g_mutex_unlock(&c->write_lock);
+    /* Closing takes write_lock itself. */
+    if (send_errno) {
+        agent_client_close_now(c, g_strerror(send_errno));
+        return;
     }
     client_source_destroy(&c->write_source);
 

@@ -516,9 +516,13 @@ domain_get_security_label_list(DispatchCall *call, void *args, void *ret, GError
     return true;
 }
 
-#define ENTRY(proc, func, api)                                                                     \
+/* In-memory queries run on the main context (DISPATCH_MAIN); calls that
+ * write files or drive processes go to the worker pool. */
+#define ENTRY(proc, func, api) ENTRY_FLAGS(proc, func, api, 0)
+#define ENTRY_MAIN(proc, func, api) ENTRY_FLAGS(proc, func, api, DISPATCH_MAIN)
+#define ENTRY_FLAGS(proc, func, api, flags)                                                        \
     {                                                                                              \
-        RPC_PROC_##proc, func, api, DOMAIN_FROM, 0                                                 \
+        RPC_PROC_##proc, func, api, DOMAIN_FROM, flags                                             \
     }
 
 const DispatchEntry dispatch_domain_entries[] = {
@@ -527,40 +531,41 @@ const DispatchEntry dispatch_domain_entries[] = {
     ENTRY(DOMAIN_DEFINE_XML, domain_define_xml, "virDomainDefineXML"),
     ENTRY(DOMAIN_DESTROY, domain_destroy, "virDomainDestroy"),
     ENTRY(DOMAIN_GET_XML_DESC, domain_get_xml_desc, "virDomainGetXMLDesc"),
-    ENTRY(DOMAIN_GET_AUTOSTART, domain_get_autostart, "virDomainGetAutostart"),
-    ENTRY(DOMAIN_GET_INFO, domain_get_info, "virDomainGetInfo"),
-    ENTRY(DOMAIN_GET_MAX_MEMORY, domain_get_max_memory, "virDomainGetMaxMemory"),
-    ENTRY(DOMAIN_GET_OS_TYPE, domain_get_os_type, "virDomainGetOSType"),
-    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, domain_list_defined, "virConnectListDefinedDomains"),
-    ENTRY(DOMAIN_LOOKUP_BY_ID, domain_lookup_by_id, "virDomainLookupByID"),
-    ENTRY(DOMAIN_LOOKUP_BY_NAME, domain_lookup_by_name, "virDomainLookupByName"),
-    ENTRY(DOMAIN_LOOKUP_BY_UUID, domain_lookup_by_uuid, "virDomainLookupByUUID"),
-    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, domain_num_of_defined, "virConnectNumOfDefinedDomains"),
+    ENTRY_MAIN(DOMAIN_GET_AUTOSTART, domain_get_autostart, "virDomainGetAutostart"),
+    ENTRY_MAIN(DOMAIN_GET_INFO, domain_get_info, "virDomainGetInfo"),
+    ENTRY_MAIN(DOMAIN_GET_MAX_MEMORY, domain_get_max_memory, "virDomainGetMaxMemory"),
+    ENTRY_MAIN(DOMAIN_GET_OS_TYPE, domain_get_os_type, "virDomainGetOSType"),
+    ENTRY_MAIN(CONNECT_LIST_DEFINED_DOMAINS, domain_list_defined, "virConnectListDefinedDomains"),
+    ENTRY_MAIN(DOMAIN_LOOKUP_BY_ID, domain_lookup_by_id, "virDomainLookupByID"),
+    ENTRY_MAIN(DOMAIN_LOOKUP_BY_NAME, domain_lookup_by_name, "virDomainLookupByName"),
+    ENTRY_MAIN(DOMAIN_LOOKUP_BY_UUID, domain_lookup_by_uuid, "virDomainLookupByUUID"),
+    ENTRY_MAIN(CONNECT_NUM_OF_DEFINED_DOMAINS, domain_num_of_defined,
+               "virConnectNumOfDefinedDomains"),
     ENTRY(DOMAIN_REBOOT, domain_reboot, "virDomainReboot"),
     ENTRY(DOMAIN_RESUME, domain_resume, "virDomainResume"),
     ENTRY(DOMAIN_SET_AUTOSTART, domain_set_autostart, "virDomainSetAutostart"),
     ENTRY(DOMAIN_SHUTDOWN, domain_shutdown, "virDomainShutdown"),
     ENTRY(DOMAIN_SUSPEND, domain_suspend, "virDomainSuspend"),
     ENTRY(DOMAIN_UNDEFINE, domain_undefine, "virDomainUndefine"),
-    ENTRY(CONNECT_LIST_DOMAINS, domain_list_domains, "virConnectListDomains"),
-    ENTRY(CONNECT_NUM_OF_DOMAINS, domain_num_of_domains, "virConnectNumOfDomains"),
-    ENTRY(DOMAIN_GET_SECURITY_LABEL, domain_get_security_label, "virDomainGetSecurityLabel"),
-    ENTRY(DOMAIN_IS_ACTIVE, domain_is_active, "virDomainIsActive"),
-    ENTRY(DOMAIN_IS_PERSISTENT, domain_is_persistent, "virDomainIsPersistent"),
-    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, domain_has_managed_save_image,
-          "virDomainHasManagedSaveImage"),
-    ENTRY(DOMAIN_SNAPSHOT_NUM, domain_snapshot_num, "virDomainSnapshotNum"),
+    ENTRY_MAIN(CONNECT_LIST_DOMAINS, domain_list_domains, "virConnectListDomains"),
+    ENTRY_MAIN(CONNECT_NUM_OF_DOMAINS, domain_num_of_domains, "virConnectNumOfDomains"),
+    ENTRY_MAIN(DOMAIN_GET_SECURITY_LABEL, domain_get_security_label, "virDomainGetSecurityLabel"),
+    ENTRY_MAIN(DOMAIN_IS_ACTIVE, domain_is_active, "virDomainIsActive"),
+    ENTRY_MAIN(DOMAIN_IS_PERSISTENT, domain_is_persistent, "virDomainIsPersistent"),
+    ENTRY_MAIN(DOMAIN_HAS_MANAGED_SAVE_IMAGE, domain_has_managed_save_image,
+               "virDomainHasManagedSaveImage"),
+    ENTRY_MAIN(DOMAIN_SNAPSHOT_NUM, domain_snapshot_num, "virDomainSnapshotNum"),
     ENTRY(DOMAIN_CREATE_WITH_FLAGS, domain_create_with_flags, "virDomainCreateWithFlags"),
-    ENTRY(DOMAIN_GET_VCPUS_FLAGS, domain_get_vcpus_flags, "virDomainGetVcpusFlags"),
-    ENTRY(DOMAIN_GET_STATE, domain_get_state, "virDomainGetState"),
+    ENTRY_MAIN(DOMAIN_GET_VCPUS_FLAGS, domain_get_vcpus_flags, "virDomainGetVcpusFlags"),
+    ENTRY_MAIN(DOMAIN_GET_STATE, domain_get_state, "virDomainGetState"),
     ENTRY(DOMAIN_UNDEFINE_FLAGS, domain_undefine_flags, "virDomainUndefineFlags"),
     ENTRY(DOMAIN_DESTROY_FLAGS, domain_destroy_flags, "virDomainDestroyFlags"),
     ENTRY(DOMAIN_SHUTDOWN_FLAGS, domain_shutdown_flags, "virDomainShutdownFlags"),
     ENTRY(CONNECT_LIST_ALL_DOMAINS, domain_list_all, "virConnectListAllDomains"),
-    ENTRY(DOMAIN_GET_SECURITY_LABEL_LIST, domain_get_security_label_list,
-          "virDomainGetSecurityLabelList"),
+    ENTRY_MAIN(DOMAIN_GET_SECURITY_LABEL_LIST, domain_get_security_label_list,
+               "virDomainGetSecurityLabelList"),
     ENTRY(DOMAIN_DEFINE_XML_FLAGS, domain_define_xml_flags, "virDomainDefineXMLFlags"),
-    ENTRY(DOMAIN_GET_MESSAGES, domain_get_messages, "virDomainGetMessages"),
+    ENTRY_MAIN(DOMAIN_GET_MESSAGES, domain_get_messages, "virDomainGetMessages"),
 };
 
 const gsize dispatch_domain_entries_count = G_N_ELEMENTS(dispatch_domain_entries);

@@ -368,30 +368,35 @@ network_get_dhcp_leases(DispatchCall *call, void *args, void *ret, GError **erro
     return ok;
 }
 
-#define ENTRY(proc, func, api)                                                                     \
+/* In-memory queries run on the main context (DISPATCH_MAIN); calls that
+ * write files or drive processes go to the worker pool. */
+#define ENTRY(proc, func, api) ENTRY_FLAGS(proc, func, api, 0)
+#define ENTRY_MAIN(proc, func, api) ENTRY_FLAGS(proc, func, api, DISPATCH_MAIN)
+#define ENTRY_FLAGS(proc, func, api, flags)                                                        \
     {                                                                                              \
-        RPC_PROC_##proc, func, api, NETWORK_FROM, 0                                                \
+        RPC_PROC_##proc, func, api, NETWORK_FROM, flags                                            \
     }
 
 const DispatchEntry dispatch_network_entries[] = {
-    ENTRY(CONNECT_LIST_DEFINED_NETWORKS, network_list_defined, "virConnectListDefinedNetworks"),
-    ENTRY(CONNECT_LIST_NETWORKS, network_list_networks, "virConnectListNetworks"),
+    ENTRY_MAIN(CONNECT_LIST_DEFINED_NETWORKS, network_list_defined,
+               "virConnectListDefinedNetworks"),
+    ENTRY_MAIN(CONNECT_LIST_NETWORKS, network_list_networks, "virConnectListNetworks"),
     ENTRY(NETWORK_CREATE, network_create, "virNetworkCreate"),
     ENTRY(NETWORK_CREATE_XML, network_create_xml, "virNetworkCreateXML"),
     ENTRY(NETWORK_DEFINE_XML, network_define_xml, "virNetworkDefineXML"),
     ENTRY(NETWORK_DESTROY, network_destroy, "virNetworkDestroy"),
     ENTRY(NETWORK_GET_XML_DESC, network_get_xml_desc, "virNetworkGetXMLDesc"),
-    ENTRY(NETWORK_GET_AUTOSTART, network_get_autostart, "virNetworkGetAutostart"),
-    ENTRY(NETWORK_GET_BRIDGE_NAME, network_get_bridge_name, "virNetworkGetBridgeName"),
-    ENTRY(NETWORK_LOOKUP_BY_NAME, network_lookup_by_name, "virNetworkLookupByName"),
-    ENTRY(NETWORK_LOOKUP_BY_UUID, network_lookup_by_uuid, "virNetworkLookupByUUID"),
+    ENTRY_MAIN(NETWORK_GET_AUTOSTART, network_get_autostart, "virNetworkGetAutostart"),
+    ENTRY_MAIN(NETWORK_GET_BRIDGE_NAME, network_get_bridge_name, "virNetworkGetBridgeName"),
+    ENTRY_MAIN(NETWORK_LOOKUP_BY_NAME, network_lookup_by_name, "virNetworkLookupByName"),
+    ENTRY_MAIN(NETWORK_LOOKUP_BY_UUID, network_lookup_by_uuid, "virNetworkLookupByUUID"),
     ENTRY(NETWORK_SET_AUTOSTART, network_set_autostart, "virNetworkSetAutostart"),
     ENTRY(NETWORK_UNDEFINE, network_undefine, "virNetworkUndefine"),
-    ENTRY(CONNECT_NUM_OF_DEFINED_NETWORKS, network_num_of_defined,
-          "virConnectNumOfDefinedNetworks"),
-    ENTRY(CONNECT_NUM_OF_NETWORKS, network_num_of_networks, "virConnectNumOfNetworks"),
-    ENTRY(NETWORK_IS_ACTIVE, network_is_active, "virNetworkIsActive"),
-    ENTRY(NETWORK_IS_PERSISTENT, network_is_persistent, "virNetworkIsPersistent"),
+    ENTRY_MAIN(CONNECT_NUM_OF_DEFINED_NETWORKS, network_num_of_defined,
+               "virConnectNumOfDefinedNetworks"),
+    ENTRY_MAIN(CONNECT_NUM_OF_NETWORKS, network_num_of_networks, "virConnectNumOfNetworks"),
+    ENTRY_MAIN(NETWORK_IS_ACTIVE, network_is_active, "virNetworkIsActive"),
+    ENTRY_MAIN(NETWORK_IS_PERSISTENT, network_is_persistent, "virNetworkIsPersistent"),
     ENTRY(CONNECT_LIST_ALL_NETWORKS, network_list_all, "virConnectListAllNetworks"),
     ENTRY(NETWORK_GET_DHCP_LEASES, network_get_dhcp_leases, "virNetworkGetDHCPLeases"),
     ENTRY(NETWORK_DEFINE_XML_FLAGS, network_define_xml_flags, "virNetworkDefineXMLFlags"),

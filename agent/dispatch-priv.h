@@ -87,7 +87,9 @@ typedef struct DispatchCall {
 typedef bool (*DispatchFunc)(DispatchCall *call, void *args, void *ret, GError **error);
 
 typedef enum {
-    /* Cheap and touching no driver: runs on the main context. */
+    /* Runs on the main context, without a hop to a worker: protocol-level
+     * answers, and driver queries that the driver contract (lib/driver.h,
+     * "must not block") keeps in memory. */
     DISPATCH_MAIN = 1 << 0,
 } DispatchEntryFlags;
 

@@ -8,6 +8,15 @@
  *
  * Handles returned to lib/ are new references (obj_domain_new()).
  *
+ * Must not block: the agent answers these members on its main loop, so an
+ * implementation keeps them in memory (no disk, no child process, no
+ * monitor round trip; locks held only briefly by writers): get_type,
+ * get_lib_version, get_hostname, the lookups, num_of/list (not list_all),
+ * domain get_info/get_state/get_os_type/get_max_memory/get_vcpus_flags/
+ * get_autostart/is_active/is_persistent/get_security_label/
+ * has_managed_save_image, network get_bridge_name/get_autostart/is_active/
+ * is_persistent. Everything else may block and runs on a worker.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once

@@ -160,6 +160,7 @@ agent_stop() {
     wait "$AGENT_PID"
     rc=$?
     AGENT_PID=
+    [ "$rc" -eq 0 ] || echo "# virtnoded exit status $rc"
     [ "$rc" -eq 0 ]
 }
 
