@@ -21,6 +21,10 @@ agent_libvnagent_la_SOURCES = \
 	agent/paths.c agent/paths.h \
 	agent/pidfile.c agent/pidfile.h \
 	agent/server.c agent/server.h agent/server-priv.h
+# Where the agent finds what it ships: the trees when it runs from this build
+# (agent_paths_data_file), else the installed directories.
+agent_libvnagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_SRCDIR='"$(abs_top_srcdir)"' \
+	-DABS_TOP_BUILDDIR='"$(abs_top_builddir)"' -DPKGDATADIR='"$(pkgdatadir)"'
 agent_libvnagent_la_LIBADD = $(GLIB_LIBS)
 
 # The RPC dispatcher: the server side of libvirt's wire protocol over a
@@ -48,6 +52,10 @@ $(agent_virtnoded_OBJECTS): $(RPC_GENERATED_H)
 
 man8_MANS += docs/virtnoded.8
 EXTRA_DIST += docs/virtnoded.8 docs/agent.conf.md init/virtnoded.service init/agent.conf
+
+# The network virtnoded defines on its first run (agent_install_default_network)
+networksdir = $(pkgdatadir)/networks
+dist_networks_DATA = init/networks/default.xml
 
 check_PROGRAMS += tests/agent-config-test
 tests_agent_config_test_SOURCES = tests/agent-config-test.c

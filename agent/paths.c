@@ -30,6 +30,8 @@ agent_paths_new(const char *root, const char *config_file, const char *pid_file)
     p->qemu_autostart_dir = g_build_filename(p->qemu_dir, "autostart", NULL);
     p->network_dir = g_build_filename(p->qemu_dir, "networks", NULL);
     p->network_autostart_dir = g_build_filename(p->network_dir, "autostart", NULL);
+    /* Read before agent_paths_create_dirs() makes it. */
+    p->first_run = !g_file_test(p->network_dir, G_FILE_TEST_IS_DIR);
     p->state_dir = g_build_filename(base, "var", "lib", "virtnode", NULL);
     p->run_dir = g_build_filename(base, "run", "virtnode", NULL);
     p->sock_rw = g_build_filename(p->run_dir, "virtnode-sock", NULL);
@@ -61,6 +63,26 @@ agent_paths_free(AgentPaths *p)
     g_free(p->log_dir);
     g_free(p->log_file);
     g_free(p);
+}
+
+/* True when the running binary sits in this build tree (agent/virtnoded or
+ * libtool's agent/.libs/): then the files it needs are in the trees, not in
+ * the installed directories. */
+static bool
+agent_paths_uninstalled(void)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *agent_dir = g_build_filename(ABS_TOP_BUILDDIR, "agent", NULL);
+
+    return exe && g_str_has_prefix(exe, agent_dir) && exe[strlen(agent_dir)] == '/';
+}
+
+char *
+agent_paths_data_file(const char *relpath)
+{
+    if (agent_paths_uninstalled())
+        return g_build_filename(ABS_TOP_SRCDIR, "init", relpath, NULL);
+    return g_build_filename(PKGDATADIR, relpath, NULL);
 }
 
 bool

@@ -29,6 +29,7 @@ typedef struct AgentPaths {
     char *pid_file;              /* RUN/virtnoded.pid, or --pidfile */
     char *log_dir;               /* ROOT/var/log/virtnode */
     char *log_file;              /* LOG/virtnoded.log: default output with --daemon */
+    bool first_run;              /* ETC/qemu/networks did not exist yet */
 } AgentPaths;
 
 /* @root, @config_file and @pid_file may be NULL (defaults); relative names
@@ -36,6 +37,12 @@ typedef struct AgentPaths {
 AgentPaths *agent_paths_new(const char *root, const char *config_file, const char *pid_file);
 void agent_paths_free(AgentPaths *paths);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AgentPaths, agent_paths_free)
+
+/* Where a file the agent ships lives: @relpath ("networks/default.xml")
+ * under the source tree's init/ when this virtnoded runs from its build tree
+ * (uninstalled, as the contract requires it to work), else under the
+ * installed data directory. The caller frees the path; it may not exist. */
+char *agent_paths_data_file(const char *relpath);
 
 /* Creates every directory above that does not exist yet (ETC and state
  * 0755, RUN 0755, log 0700), including the root itself. */

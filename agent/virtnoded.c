@@ -13,11 +13,44 @@
 #include "agent/dispatch.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "conf/xmlutil.h"
+#include "lib/object.h"
+#include "lib/uri.h"
 #include "util/log.h"
 
 /* After the pid file is locked, before the sockets listen: the event loop
  * lib/ delivers driver events on (the agent's main loop runs the default
  * main context), the dispatcher's settings, and the definitions. */
+/* libvirt's packages put the "default" NAT network in place when they are
+ * installed; virtnoded, which also runs from a build tree or on a fresh
+ * --root, does it on its first run: when it creates the network directory.
+ * A failure is logged, never fatal: the agent is useful without it. */
+static void
+agent_install_default_network(void)
+{
+    g_autofree char *path = agent_paths_data_file("networks/default.xml");
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VirUri) uri = uri_parse("qemu:///system", NULL);
+    virConnectPtr conn = obj_connect_new();
+    virNetworkPtr net = NULL;
+
+    if (!g_file_get_contents(path, &xml, NULL, &err) ||
+        qemu_driver.connect_open(conn, uri, 0, &err) != DRV_OPEN_SUCCESS)
+        goto out;
+    conn->driver = &qemu_driver;
+    if (!(net = qemu_driver.network_define_xml(conn, xml, 0, &err)) ||
+        !qemu_driver.network_set_autostart(net, 1, &err))
+        goto out;
+    log_info("first run: defined the 'default' network from '%s' and marked it autostart", path);
+out:
+    if (err)
+        log_warn("first run: cannot install the 'default' network from '%s': %s", path,
+                 err->message);
+    if (net)
+        obj_network_unref(net);
+    obj_connect_unref(conn);
+}
+
 static bool
 agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
@@ -26,7 +59,11 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
     xml_init(); /* on the main thread, before any worker parses XML */
     virEventRegisterDefaultImpl();
     dispatcher_apply_config(data, agent_get_config(agent));
-    return qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error);
+    if (!qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error))
+        return false;
+    if (paths->first_run)
+        agent_install_default_network();
+    return true;
 }
 
 /* SIGHUP, after the configuration was re-read: new keepalive settings and

@@ -193,4 +193,34 @@ else
     not_ok "after a restart the undefined objects stay gone" "$got"
 fi
 if agent_stop; then ok "agent stopped with SIGTERM"; else not_ok "agent stopped with SIGTERM"; fi
+
+# ---- first run: the default network ------------------------------------------------
+# On a root where the network directory does not exist yet, the agent defines
+# init/networks/default.xml and marks it autostart (as libvirt's packages do
+# when installed); later starts leave the network set alone.
+ROOT=$TMP/fresh
+ETC=$ROOT/etc/virtnode
+RUN=$ROOT/run/virtnode
+SOCK=$RUN/virtnode-sock
+SOCK_RO=$RUN/virtnode-sock-ro
+URI="qemu+unix:///system?socket=$SOCK"
+FIRST_RUN=1 agent_start || not_ok "agent starts on a fresh root" "$(tail -n 20 "$AGENT_LOG")"
+got=$(vn net-list --all 2>&1)
+if printf '%s\n' "$got" | grep -q '^ default  *inactive  *yes  *yes$' &&
+    [ -L "$ETC/qemu/networks/autostart/default.xml" ] &&
+    vn net-dumpxml default 2>/dev/null | grep -q "<bridge name='virbr0'"; then
+    ok "first run: the default network is defined, autostart, on virbr0"
+else
+    not_ok "first run: the default network is defined, autostart, on virbr0" "$got"
+fi
+vn net-undefine default >/dev/null 2>&1
+agent_stop
+FIRST_RUN=1 agent_start || not_ok "agent restarts on the same root" "$(tail -n 20 "$AGENT_LOG")"
+got=$(vn net-list --all --name 2>&1 | grep -v '^$')
+if [ -z "$got" ]; then
+    ok "later starts do not define the default network again"
+else
+    not_ok "later starts do not define the default network again" "$got"
+fi
+if agent_stop; then ok "agent stopped with SIGTERM"; else not_ok "agent stopped with SIGTERM"; fi
 finish

@@ -112,6 +112,10 @@ wait_gone() {
 # (root passes anyway), so the agent gets our own group as its socket group.
 write_agent_conf() {
     mkdir -p "$ETC"
+    # An existing network directory means "not the first run": the agent then
+    # leaves the default network out, so tests start from nothing defined.
+    # FIRST_RUN=1 keeps a fresh root fresh (the first-run tests).
+    [ "${FIRST_RUN:-0}" = 1 ] || mkdir -p "$ETC/qemu/networks"
     if [ "$(id -u)" != 0 ] && [ ! -f "$ETC/agent.conf" ]; then
         echo "unix_sock_group = \"$(id -g)\"" >"$ETC/agent.conf"
     fi

@@ -91,7 +91,9 @@ class Agent:
 
     def start(self):
         etc = os.path.join(self.root, "etc", "virtnode")
-        os.makedirs(etc, exist_ok=True)
+        # An existing network directory: not a first run, so no default
+        # network is defined and the checks start from nothing.
+        os.makedirs(os.path.join(etc, "qemu", "networks"), exist_ok=True)
         if os.getuid() != 0:
             with open(os.path.join(etc, "agent.conf"), "w") as f:
                 f.write(f'unix_sock_group = "{os.getgid()}"\n')

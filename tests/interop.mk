@@ -56,4 +56,4 @@ TESTS += tests/agent-e2e-concurrency
 
 # Not tests, shipped with them: the default network quickstart defines, the
 # benchmark comparison and its figures
-EXTRA_DIST += init/networks/default.xml bench/compare bench/README.md docs/performance.md
+EXTRA_DIST += bench/compare bench/README.md docs/performance.md
