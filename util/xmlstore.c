@@ -23,6 +23,7 @@
 struct XmlStore {
     char *dir;
     char *autostart_dir;
+    int dirfd; /* @dir, kept open: every save writes through it */
 };
 
 /* fsync of a directory, so a rename or unlink in it is durable. */
@@ -42,8 +43,14 @@ xmlstore_new(const char *dir, GError **error)
 
     store->dir = g_strdup(dir);
     store->autostart_dir = g_build_filename(dir, "autostart", NULL);
+    store->dirfd = -1;
     if (!file_mkdir_p(store->autostart_dir, 0755, error))
         return NULL;
+    store->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (store->dirfd < 0) {
+        error_set_errno(error, UTIL_ERROR, errno, "cannot open directory '%s'", dir);
+        return NULL;
+    }
     return g_steal_pointer(&store);
 }
 
@@ -52,6 +59,8 @@ xmlstore_free(XmlStore *store)
 {
     if (!store)
         return;
+    if (store->dirfd >= 0)
+        close(store->dirfd);
     g_free(store->dir);
     g_free(store->autostart_dir);
     g_free(store);
@@ -229,12 +238,12 @@ xmlstore_load_all(XmlStore *store, XmlStoreLoadFunc load, gpointer user_data, GE
 bool
 xmlstore_save(XmlStore *store, const char *name, const char *xml, GError **error)
 {
-    g_autofree char *path = NULL;
+    g_autofree char *file = NULL;
 
     if (!xmlstore_name_valid(name, error))
         return false;
-    path = xmlstore_path(store, name);
-    return file_write_atomic(path, xml, -1, 0600, error);
+    file = g_strconcat(name, XML_SUFFIX, NULL);
+    return file_write_atomic_at(store->dirfd, store->dir, file, xml, -1, 0600, error);
 }
 
 /* unlink(2) where an absent file is success. */
