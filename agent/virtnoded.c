@@ -56,7 +56,7 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
     const AgentPaths *paths = agent_get_paths(agent);
 
-    xml_init(); /* on the main thread, before any worker parses XML */
+    xml_init(); /* GLib and libxml2 set up on the main thread, before any worker */
     virEventRegisterDefaultImpl();
     dispatcher_apply_config(data, agent_get_config(agent));
     if (!qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error))

@@ -92,8 +92,11 @@ domdef_scale_kib(const char *value, const char *unit, const char *what, unsigned
     guint64 parsed;
 
     if (!*v || v[0] == '-' || !g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &parsed, NULL)) {
+        /* Escaped: a stray control byte must show in the message. */
+        g_autofree char *shown = g_strescape(value ? value : "", NULL);
+
         g_set_error(error, DOMDEF_ERROR, VIR_ERR_XML_ERROR,
-                    "Invalid value '%s' for element or attribute '%s'", value ? value : "", what);
+                    "Invalid value '%s' for element or attribute '%s'", shown, what);
         return false;
     }
     n = parsed;

@@ -13,6 +13,7 @@
 
 #include "conf/xmlutil.h"
 #include "util/error.h"
+#include "util/init.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlRelaxNGParserCtxt, xmlRelaxNGFreeParserCtxt)
@@ -48,6 +49,7 @@ xml_init(void)
     static gsize initialized;
 
     if (g_once_init_enter(&initialized)) {
+        util_init(); /* the models parse numbers with GLib right after */
         xmlInitParser();
         g_once_init_leave(&initialized, 1);
     }

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "conf/xmlutil.h"
+
 #include "lib/api.h"
 #include "lib/driver-registry.h"
 #include "lib/uri.h"
@@ -20,6 +22,10 @@
 int
 virInitialize(void)
 {
+    /* Libraries we build on must be set up before the application's
+     * threads race into them (libvirt asks multi-threaded programs to call
+     * this first; the open calls below call it too). */
+    xml_init();
     return 0;
 }
 
@@ -46,6 +52,7 @@ connect_open(const char *name, virConnectAuthPtr auth, unsigned int flags)
     const HypervisorDriver *const *drivers;
     size_t ndrivers;
 
+    virInitialize();
     if (name && *name) {
         text = g_strdup(name);
     } else {

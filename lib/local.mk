@@ -35,7 +35,7 @@ EXTRA_DIST += lib/libvirt.syms
 # ---- tests ------------------------------------------------------------------
 # Unit tests link the core and tests/lib-mock-registry.c (a registry holding
 # one scriptable fake driver) so they need no real driver.
-TEST_LIB_CORE_LIBS = lib/libvncore.la util/libvnutil.la $(GLIB_LIBS)
+TEST_LIB_CORE_LIBS = lib/libvncore.la conf/libvnxml.la util/libvnutil.la $(GLIB_LIBS) $(XML_LIBS)
 
 check_PROGRAMS += tests/lib-uri-test
 tests_lib_uri_test_SOURCES = tests/lib-uri-test.c

@@ -5,6 +5,7 @@ util_libvnutil_la_SOURCES = \
 	util/error.c util/error.h \
 	util/file.c util/file.h \
 	util/hostinfo.c util/hostinfo.h \
+	util/init.c util/init.h \
 	util/mac.c util/mac.h \
 	util/uuid.c util/uuid.h
 util_libvnutil_la_LIBADD = $(GLIB_LIBS)
