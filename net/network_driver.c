@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf/netdef.h"
+#include "conf/redefine.h"
 #include "lib/event-callbacks.h"
 #include "lib/object.h"
 #include "net/network_driver.h"
@@ -619,21 +620,11 @@ check_duplicate(const NetDef *def, NetObj **ret_existing, GError **error)
 {
     NetObj *by_name = find_by_name(def->name);
     NetObj *by_uuid = find_by_uuid(def->uuid);
-    char uuidstr[UUID_STRING_LEN];
 
     *ret_existing = NULL;
-    if (by_name && by_name != by_uuid) {
-        uuid_format(by_name->def->uuid, uuidstr);
-        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "network '%s' already exists with uuid %s", def->name, uuidstr);
+    if (!redefine_check("network", def->name, def->uuid, by_name ? by_name->def->uuid : NULL,
+                        by_uuid ? by_uuid->def->name : NULL, NET_ERROR, error))
         return false;
-    }
-    if (by_uuid && by_uuid != by_name) {
-        uuid_format(by_uuid->def->uuid, uuidstr);
-        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "network '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
-        return false;
-    }
     *ret_existing = by_name;
     return true;
 }

@@ -10,7 +10,8 @@ util_libvnutil_la_SOURCES = \
 	util/uuid.c util/uuid.h
 util_libvnutil_la_LIBADD = $(GLIB_LIBS)
 
-# conf/xmlutil: libxml2 helpers shared by the XML models (owned here, not by one model)
+# conf/ pieces shared by the models and the drivers: libxml2 helpers
+# (xmlutil) and libvirt's redefine rule (redefine)
 noinst_LTLIBRARIES += conf/libvnxml.la
-conf_libvnxml_la_SOURCES = conf/xmlutil.c conf/xmlutil.h
+conf_libvnxml_la_SOURCES = conf/xmlutil.c conf/xmlutil.h conf/redefine.c conf/redefine.h
 conf_libvnxml_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)

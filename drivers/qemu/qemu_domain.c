@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf/domdef.h"
+#include "conf/redefine.h"
 #include "drivers/qemu/qemu_domain.h"
 #include "lib/event-callbacks.h"
 #include "lib/object.h"
@@ -514,21 +515,11 @@ check_duplicate(const DomDef *def, QemuDom **ret_existing, GError **error)
 {
     QemuDom *by_name = find_by_name(def->name);
     QemuDom *by_uuid = find_by_uuid(def->uuid);
-    char uuidstr[UUID_STRING_LEN];
 
     *ret_existing = NULL;
-    if (by_name && by_name != by_uuid) {
-        uuid_format(by_name->def->uuid, uuidstr);
-        g_set_error(error, CONF_DOMAIN_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "domain '%s' already exists with uuid %s", def->name, uuidstr);
+    if (!redefine_check("domain", def->name, def->uuid, by_name ? by_name->def->uuid : NULL,
+                        by_uuid ? by_uuid->def->name : NULL, CONF_DOMAIN_ERROR, error))
         return false;
-    }
-    if (by_uuid && by_uuid != by_name) {
-        uuid_format(by_uuid->def->uuid, uuidstr);
-        g_set_error(error, CONF_DOMAIN_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "domain '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
-        return false;
-    }
     *ret_existing = by_name;
     return true;
 }

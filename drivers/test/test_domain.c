@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "drivers/test/test_domain.h"
+#include "conf/redefine.h"
 #include "drivers/test/test_state.h"
 #include "lib/object.h"
 #include "util/error.h"
@@ -97,21 +98,11 @@ dom_check_duplicate(TestState *state, const DomDef *def, TestDom **ret_existing,
 {
     TestDom *by_name = test_state_find_dom_by_name(state, def->name);
     TestDom *by_uuid = test_state_find_dom_by_uuid(state, def->uuid);
-    char uuidstr[UUID_STRING_LEN];
 
     *ret_existing = NULL;
-    if (by_name && by_name != by_uuid) {
-        uuid_format(by_name->def->uuid, uuidstr);
-        g_set_error(error, TEST_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "domain '%s' already exists with uuid %s", def->name, uuidstr);
+    if (!redefine_check("domain", def->name, def->uuid, by_name ? by_name->def->uuid : NULL,
+                        by_uuid ? by_uuid->def->name : NULL, TEST_ERROR, error))
         return false;
-    }
-    if (by_uuid && by_uuid != by_name) {
-        uuid_format(by_uuid->def->uuid, uuidstr);
-        g_set_error(error, TEST_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "domain '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
-        return false;
-    }
     *ret_existing = by_name;
     return true;
 }

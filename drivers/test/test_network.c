@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "drivers/test/test_network.h"
+#include "conf/redefine.h"
 #include "drivers/test/test_state.h"
 #include "lib/object.h"
 #include "util/error.h"
@@ -49,21 +50,11 @@ net_check_duplicate(TestState *state, const NetDef *def, TestNet **ret_existing,
 {
     TestNet *by_name = test_state_find_net_by_name(state, def->name);
     TestNet *by_uuid = test_state_find_net_by_uuid(state, def->uuid);
-    char uuidstr[UUID_STRING_LEN];
 
     *ret_existing = NULL;
-    if (by_name && by_name != by_uuid) {
-        uuid_format(by_name->def->uuid, uuidstr);
-        g_set_error(error, TEST_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "network '%s' already exists with uuid %s", def->name, uuidstr);
+    if (!redefine_check("network", def->name, def->uuid, by_name ? by_name->def->uuid : NULL,
+                        by_uuid ? by_uuid->def->name : NULL, TEST_ERROR, error))
         return false;
-    }
-    if (by_uuid && by_uuid != by_name) {
-        uuid_format(by_uuid->def->uuid, uuidstr);
-        g_set_error(error, TEST_ERROR, VIR_ERR_OPERATION_FAILED,
-                    "network '%s' is already defined with uuid %s", by_uuid->def->name, uuidstr);
-        return false;
-    }
     *ret_existing = by_name;
     return true;
 }
