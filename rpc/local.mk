@@ -62,3 +62,24 @@ tests_rpc_message_test_LDADD = rpc/libvnrpc.la util/libvnutil.la $(TIRPC_LIBS) $
 $(tests_rpc_message_test_OBJECTS): $(RPC_GENERATED_H)
 TESTS += tests/rpc-message-test
 EXTRA_DIST += tests/data/rpc
+
+# fuzz target for frame decoding: replays tests/fuzz/rpc/ (bodies of the
+# fact sheet's observed frames, plus what fuzzing found) in make check; a
+# libFuzzer binary under --enable-fuzzing (CC=clang)
+RPC_FUZZ_LIBS = rpc/libvnrpc.la util/libvnutil.la $(TIRPC_LIBS) $(GLIB_LIBS)
+if WITH_FUZZING
+noinst_PROGRAMS += tests/fuzz-rpc-libfuzzer
+tests_fuzz_rpc_libfuzzer_SOURCES = tests/fuzz-rpc.c
+tests_fuzz_rpc_libfuzzer_CPPFLAGS = $(AM_CPPFLAGS) $(TIRPC_CFLAGS) -DFUZZING_BUILD
+tests_fuzz_rpc_libfuzzer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_rpc_libfuzzer_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_rpc_libfuzzer_LDADD = $(RPC_FUZZ_LIBS)
+$(tests_fuzz_rpc_libfuzzer_OBJECTS): $(RPC_GENERATED_H)
+endif
+check_PROGRAMS += tests/fuzz-rpc
+tests_fuzz_rpc_SOURCES = tests/fuzz-rpc.c
+tests_fuzz_rpc_CPPFLAGS = $(AM_CPPFLAGS) $(TIRPC_CFLAGS) -DSRCDIR='"$(abs_top_srcdir)"'
+tests_fuzz_rpc_LDADD = $(RPC_FUZZ_LIBS)
+$(tests_fuzz_rpc_OBJECTS): $(RPC_GENERATED_H)
+TESTS += tests/fuzz-rpc
+EXTRA_DIST += tests/fuzz/rpc
