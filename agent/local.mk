@@ -21,10 +21,6 @@ agent_libvnagent_la_SOURCES = \
 	agent/paths.c agent/paths.h \
 	agent/pidfile.c agent/pidfile.h \
 	agent/server.c agent/server.h agent/server-priv.h
-# Where the agent finds what it ships: the trees when it runs from this build
-# (agent_paths_data_file), else the installed directories.
-agent_libvnagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_SRCDIR='"$(abs_top_srcdir)"' \
-	-DABS_TOP_BUILDDIR='"$(abs_top_builddir)"' -DPKGDATADIR='"$(pkgdatadir)"'
 agent_libvnagent_la_LIBADD = $(GLIB_LIBS)
 
 # The RPC dispatcher: the server side of libvirt's wire protocol over a

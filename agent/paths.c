@@ -65,26 +65,6 @@ agent_paths_free(AgentPaths *p)
     g_free(p);
 }
 
-/* True when the running binary sits in this build tree (agent/virtnoded or
- * libtool's agent/.libs/): then the files it needs are in the trees, not in
- * the installed directories. */
-static bool
-agent_paths_uninstalled(void)
-{
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *agent_dir = g_build_filename(ABS_TOP_BUILDDIR, "agent", NULL);
-
-    return exe && g_str_has_prefix(exe, agent_dir) && exe[strlen(agent_dir)] == '/';
-}
-
-char *
-agent_paths_data_file(const char *relpath)
-{
-    if (agent_paths_uninstalled())
-        return g_build_filename(ABS_TOP_SRCDIR, "init", relpath, NULL);
-    return g_build_filename(PKGDATADIR, relpath, NULL);
-}
-
 bool
 agent_paths_create_dirs(const AgentPaths *p, GError **error)
 {

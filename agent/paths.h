@@ -38,12 +38,6 @@ AgentPaths *agent_paths_new(const char *root, const char *config_file, const cha
 void agent_paths_free(AgentPaths *paths);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AgentPaths, agent_paths_free)
 
-/* Where a file the agent ships lives: @relpath ("networks/default.xml")
- * under the source tree's init/ when this virtnoded runs from its build tree
- * (uninstalled, as the contract requires it to work), else under the
- * installed data directory. The caller frees the path; it may not exist. */
-char *agent_paths_data_file(const char *relpath);
-
 /* Creates every directory above that does not exist yet (ETC and state
  * 0755, RUN 0755, log 0700), including the root itself. */
 bool agent_paths_create_dirs(const AgentPaths *paths, GError **error);

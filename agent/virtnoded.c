@@ -15,6 +15,7 @@
 #include "conf/xmlutil.h"
 #include "lib/object.h"
 #include "lib/uri.h"
+#include "util/installdirs.h"
 #include "util/log.h"
 
 /* After the pid file is locked, before the sockets listen: the event loop
@@ -27,7 +28,7 @@
 static void
 agent_install_default_network(void)
 {
-    g_autofree char *path = agent_paths_data_file("networks/default.xml");
+    g_autofree char *path = installdirs_data_file("networks/default.xml");
     g_autofree char *xml = NULL;
     g_autoptr(GError) err = NULL;
     g_autoptr(VirUri) uri = uri_parse("qemu:///system", NULL);

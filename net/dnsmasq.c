@@ -18,6 +18,7 @@
 #include "util/cmd.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/installdirs.h"
 
 #define DNSMASQ_READY_TIMEOUT_MS 10000
 #define DNSMASQ_POLL_MS 10
@@ -45,15 +46,9 @@ char *
 dnsmasq_find_helper(GError **error)
 {
     const char *env = g_getenv(DNSMASQ_ENV_HELPER);
-    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *path = NULL;
+    g_autofree char *path =
+        env && *env ? g_strdup(env) : installdirs_helper("net/virtnode-leaseshelper");
 
-    if (env && *env)
-        path = g_strdup(env);
-    else if (self && g_str_has_prefix(self, ABS_TOP_BUILDDIR "/"))
-        path = g_strdup(ABS_TOP_BUILDDIR "/net/virtnode-leaseshelper");
-    else
-        path = g_strdup(LIBEXECDIR "/virtnode-leaseshelper");
     if (access(path, X_OK) != 0) {
         error_set_errno(error, NET_ERROR, errno, "cannot run the lease helper '%s'", path);
         return NULL;

@@ -13,8 +13,7 @@ net_libvndnsmasq_la_SOURCES = \
 	net/dnsmasq-conf.c net/dnsmasq-conf.h \
 	net/dnsmasq.c net/dnsmasq.h \
 	net/leases.c net/leases.h
-net_libvndnsmasq_la_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS) \
-	-DLIBEXECDIR='"$(libexecdir)"' -DABS_TOP_BUILDDIR='"$(abs_top_builddir)"'
+net_libvndnsmasq_la_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
 net_libvndnsmasq_la_LIBADD = $(JSONC_LIBS) $(GLIB_LIBS)
 
 # What a program using net/libvndnsmasq.la links (convenience libraries
