@@ -72,7 +72,7 @@ TESTS += tests/agent-server-test
 
 # Starts agent/virtnoded on temporary roots (no privileges needed)
 check_PROGRAMS += tests/agent-daemon-test
-tests_agent_daemon_test_SOURCES = tests/agent-daemon-test.c
+tests_agent_daemon_test_SOURCES = tests/agent-daemon-test.c tests/test-netns.c tests/test-netns.h
 tests_agent_daemon_test_LDADD = $(GLIB_LIBS)
 tests_agent_daemon_test_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_BUILDDIR="\"$(abs_top_builddir)\""
 tests_agent_daemon_test_DEPENDENCIES = agent/virtnoded$(EXEEXT)

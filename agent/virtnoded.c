@@ -15,6 +15,7 @@
 #include "conf/xmlutil.h"
 #include "lib/object.h"
 #include "lib/uri.h"
+#include "net/network_driver.h"
 #include "util/installdirs.h"
 #include "util/log.h"
 
@@ -52,6 +53,20 @@ out:
     obj_connect_unref(conn);
 }
 
+/* Where running networks keep their files (STATE/network, RUN/network)
+ * and which firewall backend new starts use. */
+static void
+agent_configure_networks(Agent *agent)
+{
+    const AgentPaths *paths = agent_get_paths(agent);
+    g_autofree char *state = g_build_filename(paths->state_dir, "network", NULL);
+    g_autofree char *run = g_build_filename(paths->run_dir, "network", NULL);
+    const char *backend =
+        agent_firewall_backend_to_string(agent_get_config(agent)->firewall_backend);
+
+    network_driver_configure(netrun_config_new(state, run, backend));
+}
+
 static bool
 agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
@@ -60,10 +75,14 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
     xml_init(); /* GLib and libxml2 set up on the main thread, before any worker */
     virEventRegisterDefaultImpl();
     dispatcher_apply_config(data, agent_get_config(agent));
+    agent_configure_networks(agent);
+    /* adopts the networks an earlier agent left running */
     if (!qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error))
         return false;
     if (paths->first_run)
         agent_install_default_network();
+    /* networks first: domains (autostarted later) attach to them */
+    network_driver_autostart();
     return true;
 }
 
@@ -75,6 +94,7 @@ agent_reload_hook(Agent *agent, gpointer data)
     g_autoptr(GError) err = NULL;
 
     dispatcher_apply_config(data, agent_get_config(agent));
+    agent_configure_networks(agent); /* a new firewall_backend applies to new starts */
     if (!qemu_driver_reload(&err))
         log_error("reload of the definitions failed, keeping the previous ones: %s", err->message);
 }

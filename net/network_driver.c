@@ -7,11 +7,14 @@
 
 #include <net/if.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf/netdef.h"
 #include "conf/redefine.h"
 #include "lib/event-callbacks.h"
 #include "lib/object.h"
+#include "net/leases.h"
+#include "net/netrun.h"
 #include "net/network_driver.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -24,9 +27,11 @@
 #define BRIDGE_MAX_ID 256
 
 typedef struct NetObj {
-    NetDef *def; /* the persistent config (no network runs yet) */
+    NetDef *def;     /* the persistent config; for a transient network its live one */
+    bool persistent; /* has a file under ETC */
     bool autostart;
     char *digest; /* SHA-256 of the file as stored: tells reload what changed */
+    NetRun *run;  /* NULL: not active */
 } NetObj;
 
 typedef struct NetTables {
@@ -41,7 +46,8 @@ static struct {
     XmlStore *store;
     NetTables tables;
     GMutex conns_lock;
-    GPtrArray *conns; /* virConnectPtr, not referenced (close removes them) */
+    GPtrArray *conns;     /* virConnectPtr, not referenced (close removes them) */
+    NetRunConfig *runcfg; /* NULL: networks cannot start (tests of definitions) */
 } st;
 
 #define READ_LOCKED()                                                                              \
@@ -56,6 +62,7 @@ net_obj_free(NetObj *net)
         return;
     netdef_free(net->def);
     g_free(net->digest);
+    netrun_free(net->run); /* the network keeps running: only the record goes */
     g_free(net);
 }
 
@@ -106,6 +113,12 @@ tables_steal(NetTables *t, NetObj *net)
 {
     g_hash_table_remove(t->by_uuid, net->def->uuid);
     g_hash_table_steal(t->by_name, net->def->name);
+}
+
+static NetObj *
+find_uuid_in(const NetTables *t, const unsigned char *uuid)
+{
+    return g_hash_table_lookup(t->by_uuid, uuid);
 }
 
 static char *
@@ -292,6 +305,7 @@ load_one(const char *name, const char *xml, bool autostart, gpointer data, GErro
         return false;
     }
     net->autostart = autostart;
+    net->persistent = true;
     net->digest = digest_of(xml);
     tables_put(t, g_steal_pointer(&net));
     return true;
@@ -342,6 +356,63 @@ complete_loaded(XmlStore *store, NetTables *t)
     }
 }
 
+/* Networks left running by an earlier agent (status files under RUN):
+ * each is attached to its definition, or kept as a transient network.
+ * Nothing on the host changes for a network that is intact. */
+static void
+adopt_running(NetTables *t)
+{
+    g_autoptr(GPtrArray) names = netrun_list_status(st.runcfg);
+
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(NetRun) run = netrun_adopt(st.runcfg, name, &err);
+        NetObj *net;
+
+        if (!run) {
+            log_warn("%s", err->message);
+            continue;
+        }
+        net = g_hash_table_lookup(t->by_name, name);
+        if (net && memcmp(net->def->uuid, run->def->uuid, UUID_LEN) != 0) {
+            /* the name was given to another network meanwhile: the old
+             * one cannot be managed under it, so it goes */
+            log_warn("network '%s' runs with another UUID than its definition: stopping it", name);
+            if (!netrun_stop(st.runcfg, run, NULL, &err))
+                log_warn("network '%s': %s", name, err->message);
+            continue;
+        }
+        if (!net) {
+            g_autoptr(NetObj) transient = g_new0(NetObj, 1);
+
+            if (find_uuid_in(t, run->def->uuid)) {
+                log_warn("network '%s' runs with the UUID of another network: stopping it", name);
+                if (!netrun_stop(st.runcfg, run, NULL, &err))
+                    log_warn("network '%s': %s", name, err->message);
+                continue;
+            }
+            transient->def = netdef_copy(run->def);
+            if (!transient->def)
+                continue;
+            net = g_steal_pointer(&transient);
+            tables_put(t, net);
+        }
+        log_info("network '%s' is running: adopted (bridge %s, dnsmasq pid %d)", name,
+                 run->bridge ? run->bridge : "-", (int)run->dnsmasq.pid);
+        net->run = g_steal_pointer(&run);
+    }
+}
+
+void
+network_driver_configure(NetRunConfig *cfg)
+{
+    MODIFY_LOCKED();
+
+    netrun_config_free(st.runcfg);
+    st.runcfg = cfg;
+}
+
 bool
 network_driver_init(const char *dir, GError **error)
 {
@@ -362,6 +433,8 @@ network_driver_init(const char *dir, GError **error)
         return false;
     }
     complete_loaded(store, &t);
+    if (st.runcfg)
+        adopt_running(&t);
     g_rw_lock_writer_lock(&st.lock);
     st.store = g_steal_pointer(&store);
     st.tables = t;
@@ -420,10 +493,34 @@ network_driver_reload(GError **error)
         return false;
     }
     complete_loaded(st.store, &t);
+    /* running networks keep running: their record moves to the new
+     * definition, or they stay as transient networks */
     g_hash_table_iter_init(&iter, st.tables.by_name);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
-        const NetObj *now = g_hash_table_lookup(t.by_name, net->def->name);
+        NetObj *now = g_hash_table_lookup(t.by_name, net->def->name);
 
+        if (net->run) {
+            if (now && memcmp(now->def->uuid, net->def->uuid, UUID_LEN) == 0) {
+                now->run = g_steal_pointer(&net->run);
+            } else if (!now && !find_uuid_in(&t, net->def->uuid)) {
+                NetObj *transient = g_new0(NetObj, 1);
+
+                transient->def = netdef_copy(net->run->def);
+                transient->run = g_steal_pointer(&net->run);
+                if (!transient->def)
+                    transient->def = netdef_copy(transient->run->def);
+                tables_put(&t, transient);
+                if (net->persistent)
+                    reload_event_add(events, net->def, VIR_NETWORK_EVENT_UNDEFINED);
+                continue;
+            } else {
+                log_warn("network '%s' is running, but its file now describes another network: "
+                         "the running one is no longer managed",
+                         net->def->name);
+            }
+        }
+        if (!net->persistent)
+            continue;
         if (!now || memcmp(now->def->uuid, net->def->uuid, UUID_LEN) != 0)
             reload_event_add(events, net->def, VIR_NETWORK_EVENT_UNDEFINED);
     }
@@ -431,8 +528,11 @@ network_driver_reload(GError **error)
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
         const NetObj *before = g_hash_table_lookup(st.tables.by_name, net->def->name);
 
+        if (!net->persistent)
+            continue;
         /* networks have no ADDED/UPDATED detail: both are DEFINED */
-        if (!before || memcmp(before->def->uuid, net->def->uuid, UUID_LEN) != 0 ||
+        if (!before || !before->persistent ||
+            memcmp(before->def->uuid, net->def->uuid, UUID_LEN) != 0 ||
             strcmp(before->digest, net->digest) != 0)
             reload_event_add(events, net->def, VIR_NETWORK_EVENT_DEFINED);
     }
@@ -461,6 +561,7 @@ network_driver_shutdown(void)
         g_clear_pointer(&st.store, xmlstore_free);
         st.initialised = false;
     }
+    g_clear_pointer(&st.runcfg, netrun_config_free);
     g_rw_lock_writer_unlock(&st.lock);
     g_mutex_lock(&st.conns_lock);
     g_clear_pointer(&st.conns, g_ptr_array_unref);
@@ -503,17 +604,49 @@ net_handle(virConnectPtr conn, const NetObj *net)
 
 /* ---- listing ---- */
 
-int
-netdrv_connect_num_of_networks(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+static int
+count_active(bool active)
 {
-    return 0; /* none runs yet */
+    GHashTableIter iter;
+    NetObj *net;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net))
+        n += (net->run != NULL) == active;
+    return n;
+}
+
+static int
+list_names(bool active, char **names, int maxnames)
+{
+    GHashTableIter iter;
+    NetObj *net;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (n < maxnames && g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        if ((net->run != NULL) == active)
+            names[n++] = g_strdup(net->def->name);
+    }
+    return n;
 }
 
 int
-netdrv_connect_list_networks(virConnectPtr conn G_GNUC_UNUSED, char **names G_GNUC_UNUSED,
-                             int maxnames G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+netdrv_connect_num_of_networks(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
-    return 0;
+    READ_LOCKED();
+
+    return count_active(true);
+}
+
+int
+netdrv_connect_list_networks(virConnectPtr conn G_GNUC_UNUSED, char **names, int maxnames,
+                             GError **error G_GNUC_UNUSED)
+{
+    READ_LOCKED();
+
+    return list_names(true, names, maxnames);
 }
 
 int
@@ -522,7 +655,7 @@ netdrv_connect_num_of_defined_networks(virConnectPtr conn G_GNUC_UNUSED,
 {
     READ_LOCKED();
 
-    return (int)g_hash_table_size(st.tables.by_name);
+    return count_active(false);
 }
 
 int
@@ -530,14 +663,8 @@ netdrv_connect_list_defined_networks(virConnectPtr conn G_GNUC_UNUSED, char **na
                                      GError **error G_GNUC_UNUSED)
 {
     READ_LOCKED();
-    GHashTableIter iter;
-    const char *name;
-    int n = 0;
 
-    g_hash_table_iter_init(&iter, st.tables.by_name);
-    while (n < maxnames && g_hash_table_iter_next(&iter, (gpointer *)&name, NULL))
-        names[n++] = g_strdup(name);
-    return n;
+    return list_names(false, names, maxnames);
 }
 
 static bool
@@ -564,9 +691,9 @@ netdrv_connect_list_all_networks(virConnectPtr conn, virNetworkPtr **ret_network
     g_hash_table_iter_init(&iter, st.tables.by_name);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
         if (!filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, false) ||
+                         VIR_CONNECT_LIST_NETWORKS_INACTIVE, net->run != NULL) ||
             !filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
-                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, true) ||
+                         VIR_CONNECT_LIST_NETWORKS_TRANSIENT, net->persistent) ||
             !filter_pair(flags, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
                          VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, net->autostart))
             continue;
@@ -670,6 +797,7 @@ netdrv_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, GErro
         !xmlstore_save(st.store, net->def->name, stored, error))
         return NULL;
     net->digest = digest_of(stored);
+    net->persistent = true;
     if (existing)
         net->autostart = existing->autostart;
     else if (!xmlstore_get_autostart(st.store, net->def->name, &net->autostart, NULL))
@@ -677,6 +805,9 @@ netdrv_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, GErro
     handle = net_handle(conn, net);
     added = g_steal_pointer(&net);
     g_rw_lock_writer_lock(&st.lock);
+    /* a running network keeps running with its live definition */
+    if (existing)
+        added->run = g_steal_pointer(&existing->run);
     tables_put(&st.tables, added);
     g_rw_lock_writer_unlock(&st.lock);
     emit_event(added->def->name, added->def->uuid, VIR_NETWORK_EVENT_DEFINED);
@@ -690,8 +821,32 @@ netdrv_undefine(virNetworkPtr handle, GError **error)
     NetObj *net;
     MODIFY_LOCKED();
 
-    if (!(net = net_of_handle(handle, error)) || !xmlstore_delete(st.store, net->def->name, error))
+    if (!(net = net_of_handle(handle, error)))
         return false;
+    if (!net->persistent) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot undefine transient network '%s'", net->def->name);
+        return false;
+    }
+    if (!xmlstore_delete(st.store, net->def->name, error))
+        return false;
+    if (net->run) {
+        /* as libvirt: a running network stays, as a transient one */
+        g_rw_lock_writer_lock(&st.lock);
+        net->persistent = false;
+        net->autostart = false;
+        g_rw_lock_writer_unlock(&st.lock);
+        emit_event(net->def->name, net->def->uuid, VIR_NETWORK_EVENT_UNDEFINED);
+        return true;
+    }
+    if (st.runcfg) {
+        g_auto(NetRunPaths) p = { 0 };
+
+        /* its lease history goes with it */
+        netrun_paths_init(st.runcfg, net->def->name, &p);
+        unlink(p.leases);
+        unlink(p.leasedb);
+    }
     g_rw_lock_writer_lock(&st.lock);
     tables_steal(&st.tables, net);
     g_rw_lock_writer_unlock(&st.lock);
@@ -700,48 +855,187 @@ netdrv_undefine(virNetworkPtr handle, GError **error)
     return true;
 }
 
-/* ---- lifecycle: nothing runs yet ---- */
+/* ---- lifecycle (with st.modify_lock held) ---- */
+
+/* The records of the running networks other than @self. */
+static GPtrArray *
+active_runs(const NetObj *self)
+{
+    GPtrArray *runs = g_ptr_array_new();
+    GHashTableIter iter;
+    NetObj *net;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+        if (net != self && net->run)
+            g_ptr_array_add(runs, net->run);
+    }
+    return runs;
+}
 
 static bool
-net_exists(virNetworkPtr handle, char **ret_name, GError **error)
+check_can_run(GError **error)
 {
-    READ_LOCKED();
-    const NetObj *net = net_of_handle(handle, error);
+    if (!st.initialised) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the network driver is not initialised");
+        return false;
+    }
+    if (!st.runcfg) {
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT,
+                    "this process cannot run networks (no runtime configured)");
+        return false;
+    }
+    return true;
+}
 
-    if (net && ret_name)
-        *ret_name = g_strdup(net->def->name);
-    return net != NULL;
+/* Starts @net with @def (its persistent definition, or the XML of a
+ * create call). */
+static bool
+start_locked(NetObj *net, const NetDef *def, GError **error)
+{
+    g_autoptr(GPtrArray) others = NULL;
+    NetRun *run;
+
+    if (!check_can_run(error))
+        return false;
+    if (net->run) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is already active",
+                    net->def->name);
+        return false;
+    }
+    others = active_runs(net);
+    if (!(run = netrun_start(st.runcfg, def, others, error)))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    net->run = run;
+    g_rw_lock_writer_unlock(&st.lock);
+    log_info("network '%s' started (bridge %s)", def->name, run->bridge ? run->bridge : "-");
+    emit_event(net->def->name, net->def->uuid, VIR_NETWORK_EVENT_STARTED);
+    return true;
 }
 
 virNetworkPtr
-netdrv_create_xml(virConnectPtr conn G_GNUC_UNUSED, const char *xml G_GNUC_UNUSED,
-                  unsigned int flags, GError **error)
+netdrv_create_xml(virConnectPtr conn, const char *xml, unsigned int flags, GError **error)
 {
+    g_autoptr(NetObj) net = NULL;
+    NetObj *existing;
+    NetObj *added;
+
     if (!check_flags(flags, VIR_NETWORK_CREATE_VALIDATE, "netdrv_create_xml", error))
         return NULL;
-    g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
-    return NULL;
+    net = g_new0(NetObj, 1);
+    net->def = netdef_parse_string(
+        xml, (flags & VIR_NETWORK_CREATE_VALIDATE) ? NETDEF_PARSE_VALIDATE : 0, error);
+    if (!net->def || !xmlstore_name_valid(net->def->name, error))
+        return NULL;
+
+    MODIFY_LOCKED();
+    if (!check_can_run(error) || !check_duplicate(net->def, &existing, error))
+        return NULL;
+    if (existing) {
+        /* a defined network runs with this XML as its live definition */
+        if (!net->def->bridge && existing->def->bridge)
+            net->def->bridge = g_strdup(existing->def->bridge);
+        if (!net->def->mac_specified && existing->def->mac_specified) {
+            net->def->mac = existing->def->mac;
+            net->def->mac_specified = true;
+        }
+        if (!start_locked(existing, net->def, error))
+            return NULL;
+        return net_handle(conn, existing);
+    }
+    if (!assign_bridge(&st.tables, net->def, true, error))
+        return NULL;
+    assign_mac(net->def);
+    if (!start_locked(net, net->def, error))
+        return NULL;
+    added = g_steal_pointer(&net);
+    g_rw_lock_writer_lock(&st.lock);
+    tables_put(&st.tables, added);
+    g_rw_lock_writer_unlock(&st.lock);
+    return net_handle(conn, added);
 }
 
 bool
 netdrv_create(virNetworkPtr handle, GError **error)
 {
-    if (!net_exists(handle, NULL, error))
-        return false;
-    g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
-    return false;
+    MODIFY_LOCKED();
+    NetObj *net = net_of_handle(handle, error);
+
+    return net && start_locked(net, net->def, error);
 }
 
 bool
 netdrv_destroy(virNetworkPtr handle, GError **error)
 {
+    MODIFY_LOCKED();
+    NetObj *net = net_of_handle(handle, error);
+    g_autoptr(GPtrArray) others = NULL;
+    g_autoptr(NetRun) run = NULL;
+    unsigned char uuid[UUID_LEN];
     g_autofree char *name = NULL;
+    bool ok;
 
-    if (!net_exists(handle, &name, error))
+    if (!net)
         return false;
-    /* what libvirt answers for a network that is not running */
-    g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active", name);
-    return false;
+    if (!net->run) {
+        /* what libvirt answers for a network that is not running */
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
+                    net->def->name);
+        return false;
+    }
+    others = active_runs(net);
+    /* a failed step is reported, but the network is no longer running:
+     * what could be removed was */
+    ok = netrun_stop(st.runcfg, net->run, others, error);
+    name = g_strdup(net->def->name);
+    memcpy(uuid, net->def->uuid, UUID_LEN);
+    g_rw_lock_writer_lock(&st.lock);
+    run = g_steal_pointer(&net->run);
+    if (!net->persistent) {
+        tables_steal(&st.tables, net);
+        net_obj_free(net);
+    }
+    g_rw_lock_writer_unlock(&st.lock);
+    log_info("network '%s' stopped", name);
+    emit_event(name, uuid, VIR_NETWORK_EVENT_STOPPED);
+    return ok;
+}
+
+bool
+network_driver_autostart(void)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    NetObj *net;
+    bool ok = true;
+
+    {
+        READ_LOCKED();
+
+        if (!st.initialised || !st.runcfg)
+            return true;
+        g_hash_table_iter_init(&iter, st.tables.by_name);
+        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net)) {
+            if (net->autostart && net->persistent && !net->run)
+                g_ptr_array_add(names, g_strdup(net->def->name));
+        }
+    }
+    g_ptr_array_sort(names, compare_strings);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autoptr(GError) err = NULL;
+        MODIFY_LOCKED();
+
+        if (!(net = find_by_name(name)) || net->run)
+            continue;
+        if (!start_locked(net, net->def, &err)) {
+            log_error("autostart of network '%s' failed: %s", name, err->message);
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 /* ---- queries ---- */
@@ -750,13 +1044,16 @@ char *
 netdrv_get_xml_desc(virNetworkPtr handle, unsigned int flags, GError **error)
 {
     const NetObj *net;
+    const NetDef *def;
 
     if (!check_flags(flags, VIR_NETWORK_XML_INACTIVE, "netdrv_get_xml_desc", error))
         return NULL;
     READ_LOCKED();
     if (!(net = net_of_handle(handle, error)))
         return NULL;
-    return netdef_format(net->def, (flags & VIR_NETWORK_XML_INACTIVE) ? NETDEF_FORMAT_INACTIVE : 0,
+    def = net->run && (!(flags & VIR_NETWORK_XML_INACTIVE) || !net->persistent) ? net->run->def
+                                                                                : net->def;
+    return netdef_format(def, (flags & VIR_NETWORK_XML_INACTIVE) ? NETDEF_FORMAT_INACTIVE : 0,
                          error);
 }
 
@@ -765,15 +1062,17 @@ netdrv_get_bridge_name(virNetworkPtr handle, GError **error)
 {
     READ_LOCKED();
     const NetObj *net = net_of_handle(handle, error);
+    const char *bridge;
 
     if (!net)
         return NULL;
-    if (!net->def->bridge) {
+    bridge = net->run ? net->run->bridge : net->def->bridge;
+    if (!bridge) {
         g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR,
                     "network '%s' does not have a bridge name.", net->def->name);
         return NULL;
     }
-    return g_strdup(net->def->bridge);
+    return g_strdup(bridge);
 }
 
 bool
@@ -796,6 +1095,11 @@ netdrv_set_autostart(virNetworkPtr handle, int autostart, GError **error)
 
     if (!net)
         return false;
+    if (!net->persistent) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot set autostart for transient network");
+        return false;
+    }
     if (net->autostart == (autostart != 0))
         return true;
     if (!xmlstore_set_autostart(st.store, net->def->name, autostart != 0, error))
@@ -809,24 +1113,104 @@ netdrv_set_autostart(virNetworkPtr handle, int autostart, GError **error)
 int
 netdrv_is_active(virNetworkPtr handle, GError **error)
 {
-    return net_exists(handle, NULL, error) ? 0 : -1;
+    READ_LOCKED();
+    const NetObj *net = net_of_handle(handle, error);
+
+    return net ? net->run != NULL : -1;
 }
 
 int
 netdrv_is_persistent(virNetworkPtr handle, GError **error)
 {
-    return net_exists(handle, NULL, error) ? 1 : -1;
+    READ_LOCKED();
+    const NetObj *net = net_of_handle(handle, error);
+
+    return net ? net->persistent : -1;
+}
+
+static void
+lease_to_api(virNetworkDHCPLeasePtr out, const Lease *l, const char *bridge)
+{
+    out->iface = g_strdup(l->iface ? l->iface : bridge);
+    out->expirytime = l->expiry;
+    out->type = l->type;
+    out->mac = g_strdup(l->mac);
+    out->iaid = g_strdup(l->iaid);
+    out->ipaddr = g_strdup(l->ip);
+    out->prefix = l->prefix;
+    out->hostname = g_strdup(l->hostname);
+    out->clientid = g_strdup(l->client_id);
 }
 
 int
-netdrv_get_dhcp_leases(virNetworkPtr handle, const char *mac G_GNUC_UNUSED,
-                       virNetworkDHCPLeasePtr **ret_leases, unsigned int flags, GError **error)
+netdrv_get_dhcp_leases(virNetworkPtr handle, const char *mac, virNetworkDHCPLeasePtr **ret_leases,
+                       unsigned int flags, GError **error)
 {
-    if (!check_flags(flags, 0, "netdrv_get_dhcp_leases", error) || !net_exists(handle, NULL, error))
+    g_auto(NetRunPaths) p = { 0 };
+    g_autoptr(GPtrArray) leases = NULL;
+    g_autofree char *bridge = NULL;
+    g_autoptr(GPtrArray) out = NULL;
+    const NetObj *net;
+
+    if (!check_flags(flags, 0, "netdrv_get_dhcp_leases", error))
         return -1;
-    /* an inactive network has no DHCP server, hence no leases (libvirt
-     * reads an absent lease file as none, not as an error) */
-    if (ret_leases)
-        *ret_leases = g_new0(virNetworkDHCPLeasePtr, 1);
-    return 0;
+    {
+        READ_LOCKED();
+
+        if (!(net = net_of_handle(handle, error)))
+            return -1;
+        /* an inactive network has no DHCP server, hence no leases (libvirt
+         * reads an absent lease file as none, not as an error) */
+        if (net->run && st.runcfg) {
+            netrun_paths_init(st.runcfg, net->def->name, &p);
+            bridge = g_strdup(net->run->bridge);
+        }
+    }
+    out = g_ptr_array_new();
+    if (p.leases) {
+        if (!(leases = leases_load(p.leases, error)))
+            return -1;
+        leases_prune_expired(leases, g_get_real_time() / G_USEC_PER_SEC);
+        for (guint i = 0; i < leases->len; i++) {
+            const Lease *l = g_ptr_array_index(leases, i);
+            virNetworkDHCPLeasePtr api;
+
+            if (mac && (!l->mac || g_ascii_strcasecmp(mac, l->mac) != 0))
+                continue;
+            api = g_new0(virNetworkDHCPLease, 1);
+            lease_to_api(api, l, bridge);
+            g_ptr_array_add(out, api);
+        }
+    }
+    if (ret_leases) {
+        guint n = out->len;
+
+        g_ptr_array_add(out, NULL);
+        *ret_leases = (virNetworkDHCPLeasePtr *)g_ptr_array_steal(out, NULL);
+        return (int)n;
+    }
+    for (guint i = 0; i < out->len; i++)
+        virNetworkDHCPLeaseFree(g_ptr_array_index(out, i));
+    return (int)out->len;
+}
+
+/* ---- for domains (issue: qemu) ---- */
+
+char *
+network_driver_listen_address(const char *name, int family, GError **error)
+{
+    READ_LOCKED();
+    const NetObj *net = st.initialised ? find_by_name(name) : NULL;
+
+    if (!net) {
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching name '%s'",
+                    name);
+        return NULL;
+    }
+    if (!net->run) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
+                    name);
+        return NULL;
+    }
+    return netrun_listen_address(net->run, family, error);
 }

@@ -12,7 +12,11 @@
  * define (or load) time, and one without <mac address=> a random
  * 52:54:00:xx:xx:xx; both are saved with the definition.
  *
- * No network runs yet: starting one answers VIR_ERR_NO_SUPPORT.
+ * Running networks (net/netrun.h) are started and stopped under the same
+ * mutex; their records come back after an agent restart from the status
+ * files (network_driver_init() adopts them, changing nothing on the host).
+ * A process that never called network_driver_configure() only manages
+ * definitions: starting a network answers VIR_ERR_NO_SUPPORT.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,6 +28,12 @@
 #include <libvirt/libvirt.h>
 
 #include "lib/driver.h"
+#include "net/netrun.h"
+
+/* Lets networks run, with @cfg (owned by the driver from now on; freed by
+ * network_driver_shutdown()). Call before network_driver_init(), which
+ * then adopts the networks left running by an earlier agent. */
+void network_driver_configure(NetRunConfig *cfg);
 
 /* Loads every @dir/NAME.xml (@dir is ETC/qemu/networks; created if
  * missing). Bad files are logged and skipped; loaded networks lacking a
@@ -35,7 +45,18 @@ bool network_driver_init(const char *dir, GError **error);
 /* Re-reads the directory: new files appear (DEFINED), removed ones go
  * (UNDEFINED), changed ones are replaced. On error nothing changed. */
 bool network_driver_reload(GError **error);
-/* Frees the state; no connection may be open any more. */
+/* Starts every autostart network that is not running (in name order);
+ * each failure is logged with the network's name. False if any failed. */
+bool network_driver_autostart(void);
+
+/* The address a graphics server of a domain on network @name listens on
+ * (netrun_listen_address()). Errors: no such network
+ * (VIR_ERR_NO_NETWORK), not active (VIR_ERR_OPERATION_INVALID), no
+ * address of @family (VIR_ERR_OPERATION_FAILED). */
+char *network_driver_listen_address(const char *name, int family, GError **error);
+
+/* Frees the state (running networks keep running); no connection may be
+ * open any more. */
 void network_driver_shutdown(void);
 bool network_driver_is_initialised(void);
 

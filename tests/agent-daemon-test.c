@@ -20,6 +20,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -27,6 +29,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "tests/test-netns.h"
 
 #define WAIT_MS 10000
 
@@ -80,9 +84,32 @@ rm_rf(const char *path)
     }
 }
 
+/* Processes an agent left behind and this subreaper inherited (the
+ * dnsmasq of an autostarted network: networks outlive their agent). */
+static void
+kill_orphans(void)
+{
+    g_autoptr(GDir) d = g_dir_open("/proc", 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *path = g_strdup_printf("/proc/%s/stat", name);
+        g_autofree char *stat = NULL;
+        const char *p;
+        pid_t pid = (pid_t)atoi(name), ppid;
+
+        if (pid <= 0 || !g_file_get_contents(path, &stat, NULL, NULL) ||
+            !(p = strrchr(stat, ')')) || sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != getpid())
+            continue;
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+}
+
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
+    kill_orphans();
     rm_rf(f->tmp);
     g_free(f->tmp);
     g_free(f->root);
@@ -615,8 +642,15 @@ int
 main(int argc, char **argv)
 {
     const char *builddir = g_getenv("abs_top_builddir");
+    const char *why = NULL;
     int ret;
 
+    /* A fresh root is a first run: the agent defines the default network
+     * and starts it. As root that happens in namespaces of our own (before
+     * any thread: unshare(CLONE_NEWNS) needs that); elsewhere it fails
+     * for lack of privileges, which the agent only logs. */
+    if (geteuid() == 0 && !test_netns_enter(&why))
+        g_error("cannot move into a network namespace of our own: %s", why);
     g_test_init(&argc, &argv, NULL);
     virtnoded =
         g_build_filename(builddir ? builddir : ABS_TOP_BUILDDIR, "agent", "virtnoded", NULL);

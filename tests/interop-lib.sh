@@ -11,6 +11,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 here=$(cd "$(dirname "$0")" && pwd)
+
+# As root, whatever networks the agent starts (the default one on a first
+# run, those a test starts) must stay off the host: the whole test runs in
+# a network namespace of its own, with lo up.
+if [ "$(id -u)" = 0 ] && [ -z "${VIRTNODE_TEST_NETNS:-}" ]; then
+    VIRTNODE_TEST_NETNS=1
+    export VIRTNODE_TEST_NETNS
+    exec unshare --net -- /bin/sh "$0" "$@"
+fi
+[ "$(id -u)" = 0 ] && ip link set lo up 2>/dev/null
 srcdir=${abs_top_srcdir:-$here/..}
 builddir=${abs_top_builddir:-$here/..}
 data=$srcdir/tests/data/interop
@@ -43,6 +53,10 @@ cleanup() {
         kill -TERM "$AGENT_PID" 2>/dev/null
         wait_gone "$AGENT_PID" 100 || kill -KILL "$AGENT_PID" 2>/dev/null
     fi
+    # networks outlive their agent: end the dnsmasq of any still running
+    for pidfile in "$TMP"/*/run/virtnode/network/*.pid; do
+        [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null
+    done
     if [ "$failed" -gt 0 ] && [ -f "$AGENT_LOG" ]; then
         echo "# agent log (last 40 lines):"
         tail -n 40 "$AGENT_LOG" | sed 's/^/#   /'

@@ -1098,11 +1098,13 @@ test_network(Fixture *f, gconstpointer data G_GNUC_UNUSED)
     g_assert_null(leases[0]);
     g_free(leases);
 
-    /* nothing starts yet */
+    /* without network_driver_configure() the driver only keeps definitions */
     g_assert_false(qemu_driver.network_create(net1, &err));
-    assert_error(err, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
+    assert_error(err, VIR_ERR_NO_SUPPORT,
+                 "this process cannot run networks (no runtime configured)");
     g_assert_null(qemu_driver.network_create_xml(f->conn, nat1, 0, &err));
-    assert_error(err, VIR_ERR_NO_SUPPORT, "starting networks is not implemented yet");
+    assert_error(err, VIR_ERR_NO_SUPPORT,
+                 "this process cannot run networks (no runtime configured)");
     g_assert_false(qemu_driver.network_destroy(net1, &err));
     assert_error(err, VIR_ERR_OPERATION_INVALID, "network 'net1' is not active");
 

@@ -1,0 +1,69 @@
+/*
+ * test-netns.c: moving a test process into network namespaces of its own
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* unshare() */
+#endif
+#include <config.h>
+
+#include <glib.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tests/test-netns.h"
+
+/* A new namespace has lo down: traffic to its own addresses would hang. */
+static bool
+test_netns_lo_up(void)
+{
+    struct ifreq ifr = { 0 };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool ok;
+
+    if (fd < 0)
+        return false;
+    g_strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
+    ok = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+    ifr.ifr_flags |= IFF_UP;
+    ok = ok && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+    close(fd);
+    return ok;
+}
+
+bool
+test_netns_enter(const char **ret_why)
+{
+    if (geteuid() != 0) {
+        *ret_why = "needs root (network namespaces)";
+        return false;
+    }
+    if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {
+        *ret_why = "unshare(CLONE_NEWNET|CLONE_NEWNS) failed";
+        return false;
+    }
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 ||
+        g_mkdir_with_parents("/run/netns", 0755) < 0 ||
+        mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755") < 0) {
+        *ret_why = "cannot set up a private /sys and /run/netns";
+        return false;
+    }
+    if (!test_netns_lo_up()) {
+        *ret_why = "cannot bring lo up in the new namespace";
+        return false;
+    }
+    return true;
+}
+
+bool
+test_netns_in_ci(void)
+{
+    return g_strcmp0(g_getenv("CI"), "true") == 0;
+}

@@ -1,0 +1,22 @@
+/*
+ * test-netns.h: moving a test process into network namespaces of its own
+ *
+ * Tests that bring up bridges, firewall rules or dnsmasq (or start an agent
+ * that may autostart networks) call this first, before any thread exists,
+ * so that nothing they do reaches the host's namespace.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+
+/* As root: private network and mount namespaces, with this namespace's
+ * /sys, a private /run/netns (so `ip netns add` leaves nothing outside)
+ * and lo up. Returns false (and *ret_why says why, a static string) when
+ * not root or when a step fails; the process may then be half-way (a
+ * caller that gets false must not touch the network). */
+bool test_netns_enter(const char **ret_why);
+
+/* True if the environment says CI=true (privileged tests must not skip). */
+bool test_netns_in_ci(void);
