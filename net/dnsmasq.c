@@ -28,7 +28,12 @@ char *
 dnsmasq_find_binary(GError **error)
 {
     static const char *const dirs[] = { "/usr/local/sbin", "/usr/sbin", "/sbin" };
-    char *path = g_find_program_in_path("dnsmasq");
+    const char *forced = g_getenv(DNSMASQ_ENV_BINARY);
+    char *path;
+
+    if (forced && *forced)
+        return g_strdup(forced); /* dnsmasq_start() reports it if it cannot run */
+    path = g_find_program_in_path("dnsmasq");
 
     for (size_t i = 0; !path && i < G_N_ELEMENTS(dirs); i++) {
         path = g_build_filename(dirs[i], "dnsmasq", NULL);
@@ -215,10 +220,13 @@ dnsmasq_start(const NetDef *def, const DnsmasqPaths *paths, DnsmasqProc *ret_pro
     *ret_proc = (DnsmasqProc){ 0 };
     if (!(conf = dnsmasq_conf_build(def, paths, error)))
         return false;
-    if (!(binary = paths->binary ? g_strdup(paths->binary) : dnsmasq_find_binary(error)))
+    if (!(binary = paths->binary ? g_strdup(paths->binary) : dnsmasq_find_binary(error))) {
+        g_prefix_error(error, "network '%s': ", def->name);
         return false;
+    }
     if (access(binary, X_OK) != 0) {
-        error_set_errno(error, NET_ERROR, errno, "cannot run dnsmasq '%s'", binary);
+        error_set_errno(error, NET_ERROR, errno, "network '%s': cannot run dnsmasq '%s'", def->name,
+                        binary);
         return false;
     }
     if (!dnsmasq_write_files(conf, paths, error))

@@ -26,13 +26,17 @@
 #define DNSMASQ_ENV_PREFIX_V6 "VIRTNODE_LEASES_PREFIX6"
 /* Overrides where dnsmasq_find_helper() looks (tests, packagers). */
 #define DNSMASQ_ENV_HELPER "VIRTNODE_LEASESHELPER"
+/* The dnsmasq program to run instead of the one found on PATH (a build of
+ * one's own, tests). */
+#define DNSMASQ_ENV_BINARY "VIRTNODE_DNSMASQ"
 
 typedef struct DnsmasqProc {
     pid_t pid;                     /* 0: not running */
     unsigned long long start_time; /* clock ticks after boot, /proc/PID/stat field 22 */
 } DnsmasqProc;
 
-/* The dnsmasq program: PATH, then /usr/local/sbin, /usr/sbin, /sbin.
+/* The dnsmasq program: $VIRTNODE_DNSMASQ if set, else PATH, then
+ * /usr/local/sbin, /usr/sbin, /sbin.
  * Missing: VIR_ERR_OPERATION_FAILED (NET_ERROR) saying so. */
 char *dnsmasq_find_binary(GError **error);
 

@@ -560,8 +560,11 @@ netrun_undo(const NetRunConfig *cfg, Netlink *nl, const NetRun *run, const NetRu
     if (u->dnsmasq && !dnsmasq_stop(&run->dnsmasq, &dp, NETRUN_DNSMASQ_STOP_MS, &err))
         log_warn("network '%s': undo: %s", run->def->name, err->message);
     g_clear_error(&err);
-    if (u->dnsmasq_files)
+    if (u->dnsmasq_files) {
+        /* what dnsmasq said is in the error already */
         dnsmasq_remove_files(&dp);
+        unlink(p->log);
+    }
     if (u->rules) {
         g_autoptr(FwBackend) be = cfg->fw_new(run->fw_backend, cfg->fw_data, &err);
 
@@ -680,8 +683,9 @@ netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray *active
 
         if (!netrun_setup_bridge(nl, run, &u, &err))
             goto fail;
-        /* forwarding, for the modes that route guests' traffic */
-        if (def->forward_mode == NET_FORWARD_NAT || def->forward_mode == NET_FORWARD_ROUTE) {
+        /* forwarding, for the modes that pass guests' traffic on (open
+         * too: it only leaves the filtering to the administrator) */
+        if (def->forward_mode != NET_FORWARD_NONE) {
             if (netrun_has_family(def, AF_INET)) {
                 if (!netrun_forward_on(cfg, AF_INET, &u.saved_v4, &err))
                     goto fail;
@@ -698,8 +702,10 @@ netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray *active
         if (rules->rules->len > 0 || rules->chains->len > 0) {
             g_autoptr(FwBackend) be = cfg->fw_new(cfg->fw_backend, cfg->fw_data, &err);
 
-            if (!be || !fw_apply(be, rules, &err))
+            if (!be || !fw_apply(be, rules, &err)) {
+                g_prefix_error(&err, "network '%s': cannot apply its firewall rules: ", def->name);
                 goto fail;
+            }
             run->fw_backend = g_strdup(cfg->fw_backend);
             u.rules = g_steal_pointer(&rules);
         }
@@ -707,8 +713,10 @@ netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray *active
             g_autofree char *helper = dnsmasq_find_helper(&err);
             DnsmasqPaths dp;
 
-            if (!helper)
+            if (!helper) {
+                g_prefix_error(&err, "network '%s': ", def->name);
                 goto fail;
+            }
             netrun_dnsmasq_paths(cfg, &p, run->bridge, helper, &dp);
             u.dnsmasq_files = true;
             if (!dnsmasq_start(run->def, &dp, &run->dnsmasq, &err))

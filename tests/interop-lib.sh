@@ -15,12 +15,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 # As root, whatever networks the agent starts (the default one on a first
 # run, those a test starts) must stay off the host: the whole test runs in
 # a network namespace of its own, with lo up.
+# A private mount namespace too: this namespace's /sys, and a private
+# /run/netns for the namespaces a test adds with `ip netns add`.
 if [ "$(id -u)" = 0 ] && [ -z "${VIRTNODE_TEST_NETNS:-}" ]; then
     VIRTNODE_TEST_NETNS=1
     export VIRTNODE_TEST_NETNS
-    exec unshare --net -- /bin/sh "$0" "$@"
+    exec unshare --net --mount --propagation private -- /bin/sh "$0" "$@"
 fi
-[ "$(id -u)" = 0 ] && ip link set lo up 2>/dev/null
+if [ "$(id -u)" = 0 ]; then
+    ip link set lo up
+    mount -t sysfs sysfs /sys
+    mkdir -p /run/netns && mount -t tmpfs -o mode=0755 tmpfs /run/netns
+fi
 srcdir=${abs_top_srcdir:-$here/..}
 builddir=${abs_top_builddir:-$here/..}
 data=$srcdir/tests/data/interop
