@@ -67,6 +67,11 @@ bool dnsmasq_start(const NetDef *def, const DnsmasqPaths *paths, DnsmasqProc *re
 bool dnsmasq_reload(const NetDef *def, const DnsmasqPaths *paths, const DnsmasqProc *proc,
                     GError **error);
 
+/* Sends @proc SIGTERM (if it still is that process) without waiting:
+ * dnsmasq_stop() later waits for it, so a caller can do other work while
+ * it exits. */
+void dnsmasq_terminate(const DnsmasqProc *proc);
+
 /* Stops @proc: SIGTERM, up to @timeout_ms for it to exit, then SIGKILL
  * (and up to 2 s more). Reaps it if it is our child. A process that is
  * already gone (or whose pid was recycled) is success. Also removes the

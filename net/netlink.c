@@ -607,6 +607,23 @@ netlink_link_set_mtu(Netlink *nl, const char *name, unsigned mtu, GError **error
 }
 
 bool
+netlink_link_set_name(Netlink *nl, const char *name, const char *new_name, GError **error)
+{
+    g_autoptr(NetlinkMsg) m = NULL;
+    int ifindex = netlink_link_index(nl, name, error);
+
+    if (ifindex <= 0)
+        return false;
+    /* with an ifindex, IFLA_IFNAME is the new name */
+    m = netlink_msg_new_link(RTM_NEWLINK, 0, ifindex, 0, 0);
+    netlink_msg_put_string(m, IFLA_IFNAME, new_name);
+    if (netlink_send(nl, m, NULL, error))
+        return true;
+    g_prefix_error(error, "cannot rename '%s' to '%s': ", name, new_name);
+    return false;
+}
+
+bool
 netlink_link_set_mac(Netlink *nl, const char *name, const MacAddr *mac, GError **error)
 {
     g_autoptr(NetlinkMsg) m = link_change_msg(name, 0, 0);

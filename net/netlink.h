@@ -124,6 +124,8 @@ bool netlink_link_set_up(Netlink *nl, const char *name, GError **error);
 bool netlink_link_set_down(Netlink *nl, const char *name, GError **error);
 bool netlink_link_set_mtu(Netlink *nl, const char *name, unsigned mtu, GError **error);
 bool netlink_link_set_mac(Netlink *nl, const char *name, const MacAddr *mac, GError **error);
+/* Renames link @name (it must be down) to @new_name. */
+bool netlink_link_set_name(Netlink *nl, const char *name, const char *new_name, GError **error);
 
 /* RTM_DELLINK of any kind that supports it (bridge, veth, macvtap; not tun). */
 bool netlink_link_delete(Netlink *nl, const char *name, GError **error);

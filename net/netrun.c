@@ -121,7 +121,7 @@ netrun_dnsmasq_paths(const NetRunConfig *cfg, const NetRunPaths *p, const char *
 /* ---- the status file ---- */
 
 static bool
-netrun_save_status(const NetRun *run, const char *path, GError **error)
+netrun_save_status_full(const NetRun *run, const char *path, bool stopping, GError **error)
 {
     g_autoptr(json_object) obj = json_object_new_object();
     g_autofree char *xml = NULL;
@@ -144,9 +144,17 @@ netrun_save_status(const NetRun *run, const char *path, GError **error)
     json_object_object_add(obj, "dnsmasq_pid", json_object_new_int(run->dnsmasq.pid));
     json_object_object_add(obj, "dnsmasq_start_time",
                            json_object_new_uint64(run->dnsmasq.start_time));
+    if (stopping)
+        json_object_object_add(obj, "stopping", json_object_new_boolean(true));
     json_object_object_add(obj, "xml", json_object_new_string(xml));
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY);
     return file_write_atomic(path, text, -1, 0600, error);
+}
+
+static bool
+netrun_save_status(const NetRun *run, const char *path, GError **error)
+{
+    return netrun_save_status_full(run, path, false, error);
 }
 
 static const char *
@@ -176,7 +184,7 @@ json_get_int(json_object *obj, const char *key)
 }
 
 static NetRun *
-netrun_load_status(const char *path, const char *name, GError **error)
+netrun_load_status(const char *path, const char *name, bool *ret_stopping, GError **error)
 {
     g_autofree char *text = NULL;
     g_autoptr(json_object) obj = NULL;
@@ -202,6 +210,7 @@ netrun_load_status(const char *path, const char *name, GError **error)
                     run->def->name);
         return NULL;
     }
+    *ret_stopping = json_get_bool(obj, "stopping");
     run->bridge = g_strdup(json_get_string(obj, "bridge"));
     run->bridge_created = json_get_bool(obj, "bridge_created");
     run->bridge_ifindex = (int)json_get_int(obj, "bridge_ifindex");
@@ -668,6 +677,8 @@ netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray *active
                     def->name);
         return NULL;
     }
+    /* a network stopped a moment ago may still hold its subnet and files */
+    netrun_wait_pending();
     netrun_paths_init(cfg, def->name, &p);
     if (!file_mkdir_p(cfg->run_dir, 0755, &err) || !file_mkdir_p(cfg->state_dir, 0755, &err)) {
         g_propagate_error(error, g_steal_pointer(&err));
@@ -749,25 +760,152 @@ netrun_first_error(GError **error, GError *err)
     return false;
 }
 
-bool
-netrun_stop(const NetRunConfig *cfg, NetRun *run, const GPtrArray *active, GError **error)
+/* Stops in flight: deleting a bridge waits for the kernel to unregister
+ * it (an RCU barrier: 30-50 ms here, most of a stop's time), so a stop
+ * hands that to a thread of its own after the caller got its answer. */
+static struct {
+    GMutex lock;
+    GCond done;
+    unsigned int pending;
+} netrun_bg;
+
+typedef struct NetRunFinish {
+    char *name;
+    char *bridge; /* the doomed bridge's name after the rename, NULL: none */
+    int bridge_ifindex;
+    DnsmasqProc dnsmasq;
+    bool dnsmasq_files;
+    NetRunPaths paths;
+} NetRunFinish;
+
+static void
+netrun_finish_free(NetRunFinish *f)
 {
-    g_auto(NetRunPaths) p = { 0 };
-    g_autoptr(Netlink) nl = NULL;
-    DnsmasqPaths dp;
+    g_free(f->name);
+    g_free(f->bridge);
+    netrun_paths_clear(&f->paths);
+    g_free(f);
+}
+
+/* Waits for dnsmasq (when the caller did not), deletes the bridge,
+ * removes the files and last the status file (which says "stopping" until
+ * then, so an agent that dies meanwhile finishes the job when it starts
+ * again). */
+static bool
+netrun_finish(NetRunFinish *f, GError **error)
+{
+    DnsmasqPaths dp = {
+        .conf_file = f->paths.conf,
+        .pid_file = f->paths.pid,
+        .hosts_file = f->paths.hosts,
+        .addnhosts_file = f->paths.addnhosts,
+    };
     bool ok = true;
     GError *err = NULL;
 
-    netrun_paths_init(cfg, run->def->name, &p);
-    netrun_dnsmasq_paths(cfg, &p, run->bridge, NULL, &dp);
-    if (run->dnsmasq.pid > 0) {
-        dnsmasq_stop(&run->dnsmasq, &dp, NETRUN_DNSMASQ_STOP_MS, &err);
+    if (f->dnsmasq.pid > 0) {
+        dnsmasq_stop(&f->dnsmasq, &dp, NETRUN_DNSMASQ_STOP_MS, &err);
         ok &= netrun_first_error(error, err);
         err = NULL;
-        run->dnsmasq = (DnsmasqProc){ 0 };
     }
-    if (dnsmasq_conf_needed(run->def))
+    if (f->dnsmasq_files)
         dnsmasq_remove_files(&dp);
+    if (f->bridge) {
+        g_autoptr(Netlink) nl = netlink_open(&err);
+        g_autoptr(LinkInfo) info = NULL;
+
+        /* only the bridge the start created: the ifindex tells */
+        if (nl && (info = netlink_link_lookup_index(nl, f->bridge_ifindex, &err)) &&
+            g_strcmp0(info->kind, "bridge") == 0)
+            bridge_delete(nl, info->name, &err);
+        ok &= netrun_first_error(error, err);
+        err = NULL;
+    }
+    unlink(f->paths.log);
+    if (unlink(f->paths.status) < 0 && errno != ENOENT) {
+        error_set_errno(&err, NET_ERROR, errno, "cannot remove '%s'", f->paths.status);
+        ok &= netrun_first_error(error, err);
+    }
+    return ok;
+}
+
+static gpointer
+netrun_finish_thread(gpointer data)
+{
+    NetRunFinish *f = data;
+    g_autoptr(GError) err = NULL;
+
+    if (!netrun_finish(f, &err))
+        log_warn("network '%s': finishing its stop: %s", f->name, err->message);
+    else
+        log_debug("network '%s': bridge and dnsmasq gone", f->name);
+    netrun_finish_free(f);
+    g_mutex_lock(&netrun_bg.lock);
+    netrun_bg.pending--;
+    g_cond_broadcast(&netrun_bg.done);
+    g_mutex_unlock(&netrun_bg.lock);
+    return NULL;
+}
+
+/* Rewrites @run's status file for the finish: "stopping", with the
+ * renamed bridge and the dnsmasq still to wait for. A failure only costs
+ * the crash case (the next agent then adopts a network that is down). */
+static void
+netrun_mark_stopping(NetRun *run, const NetRunFinish *f)
+{
+    g_autoptr(GError) err = NULL;
+
+    g_free(run->bridge);
+    run->bridge = g_strdup(f->bridge);
+    run->bridge_created = f->bridge != NULL;
+    run->bridge_ifindex = f->bridge_ifindex;
+    run->dnsmasq = f->dnsmasq;
+    if (!netrun_save_status_full(run, f->paths.status, true, &err))
+        log_warn("network '%s': %s", run->def->name, err->message);
+}
+
+void
+netrun_wait_pending(void)
+{
+    g_mutex_lock(&netrun_bg.lock);
+    while (netrun_bg.pending > 0)
+        g_cond_wait(&netrun_bg.done, &netrun_bg.lock);
+    g_mutex_unlock(&netrun_bg.lock);
+}
+
+/* Removes the bridge's IPv4 addresses (going down removed the IPv6
+ * ones), so that its subnets are free the moment the stop returns. */
+static bool
+netrun_flush_ipv4(Netlink *nl, const NetRun *run, GError **error)
+{
+    g_autoptr(GPtrArray) addrs = netlink_addr_list(nl, run->bridge, error);
+
+    for (guint i = 0; addrs && i < addrs->len; i++) {
+        const AddrInfo *a = g_ptr_array_index(addrs, i);
+
+        if (a->family == AF_INET &&
+            !netlink_addr_del(nl, run->bridge, a->address, a->prefix, error))
+            return false;
+    }
+    return addrs != NULL;
+}
+
+bool
+netrun_stop(const NetRunConfig *cfg, NetRun *run, const GPtrArray *active, GError **error)
+{
+    g_autoptr(Netlink) nl = NULL;
+    NetRunFinish *f = g_new0(NetRunFinish, 1);
+    bool ok = true;
+    GError *err = NULL;
+
+    f->name = g_strdup(run->def->name);
+    netrun_paths_init(cfg, run->def->name, &f->paths);
+    /* dnsmasq exits while the rest is undone */
+    f->dnsmasq = run->dnsmasq;
+    f->dnsmasq_files = dnsmasq_conf_needed(run->def);
+    dnsmasq_terminate(&run->dnsmasq);
+    run->dnsmasq = (DnsmasqProc){ 0 };
+
     if (run->fw_backend) {
         g_autoptr(FwRuleset) rules = fw_build(run->def, run->bridge, &err);
         g_autoptr(FwBackend) be = NULL;
@@ -783,20 +921,24 @@ netrun_stop(const NetRunConfig *cfg, NetRun *run, const GPtrArray *active, GErro
     if (run->bridge_created) {
         g_autoptr(LinkInfo) info = NULL;
 
-        if (!(nl = netlink_open(&err))) {
-            ok &= netrun_first_error(error, err);
-            err = NULL;
-        } else if ((info = netlink_link_lookup(nl, run->bridge, &err)) &&
-                   info->ifindex == run->bridge_ifindex) {
-            /* addresses and routes go with it */
-            bridge_delete(nl, run->bridge, &err);
-            ok &= netrun_first_error(error, err);
-            err = NULL;
-        } else {
-            /* gone already, or someone else's bridge by now: not ours to delete */
-            ok &= netrun_first_error(error, err);
-            err = NULL;
+        if ((nl = netlink_open(&err)))
+            info = netlink_link_lookup(nl, run->bridge, &err);
+        if (info && info->ifindex == run->bridge_ifindex) {
+            /* Down at once (no more traffic), renamed so its name is free
+             * at once, deleted in the background. */
+            g_autofree char *doomed = g_strdup_printf("vnrm%d", info->ifindex);
+
+            if (netlink_link_set_down(nl, run->bridge, &err) && netrun_flush_ipv4(nl, run, &err) &&
+                netlink_link_set_name(nl, run->bridge, doomed, &err)) {
+                f->bridge = g_steal_pointer(&doomed);
+                f->bridge_ifindex = info->ifindex;
+            } else if (bridge_delete(nl, run->bridge, NULL)) {
+                g_clear_error(&err); /* deleted the slow way: fine */
+            }
         }
+        /* else gone already, or someone else's bridge by now: not ours */
+        ok &= netrun_first_error(error, err);
+        err = NULL;
     }
     if (run->forward_ipv4 && !netrun_others_forward(active, run, AF_INET)) {
         netrun_forward_restore(cfg, AF_INET, &err);
@@ -808,11 +950,39 @@ netrun_stop(const NetRunConfig *cfg, NetRun *run, const GPtrArray *active, GErro
         ok &= netrun_first_error(error, err);
         err = NULL;
     }
-    unlink(p.log);
-    if (unlink(p.status) < 0 && errno != ENOENT) {
-        error_set_errno(&err, NET_ERROR, errno, "cannot remove '%s'", p.status);
+
+    /* dnsmasq had the time of the above to exit (about 2 ms): wait here,
+     * so that the network's files and process are gone on return */
+    if (f->dnsmasq.pid > 0 || f->dnsmasq_files) {
+        DnsmasqPaths dp = {
+            .conf_file = f->paths.conf,
+            .pid_file = f->paths.pid,
+            .hosts_file = f->paths.hosts,
+            .addnhosts_file = f->paths.addnhosts,
+        };
+
+        if (f->dnsmasq.pid > 0)
+            dnsmasq_stop(&f->dnsmasq, &dp, NETRUN_DNSMASQ_STOP_MS, &err);
         ok &= netrun_first_error(error, err);
+        err = NULL;
+        if (f->dnsmasq_files)
+            dnsmasq_remove_files(&dp);
+        f->dnsmasq = (DnsmasqProc){ 0 };
+        f->dnsmasq_files = false;
     }
+    unlink(f->paths.log);
+
+    /* only the bridge's unregistration is left to wait for */
+    if (!f->bridge) {
+        ok &= netrun_first_error(error, netrun_finish(f, &err) ? NULL : err);
+        netrun_finish_free(f);
+        return ok;
+    }
+    netrun_mark_stopping(run, f);
+    g_mutex_lock(&netrun_bg.lock);
+    netrun_bg.pending++;
+    g_mutex_unlock(&netrun_bg.lock);
+    g_thread_unref(g_thread_new("netrun-stop", netrun_finish_thread, f));
     return ok;
 }
 
@@ -826,10 +996,29 @@ netrun_adopt(const NetRunConfig *cfg, const char *name, GError **error)
     g_autoptr(Netlink) nl = NULL;
     g_autoptr(GError) err = NULL;
     const char *why = NULL;
+    bool stopping = false;
 
     netrun_paths_init(cfg, name, &p);
-    if (!(run = netrun_load_status(p.status, name, error)))
+    if (!(run = netrun_load_status(p.status, name, &stopping, error)))
         return NULL;
+    if (stopping) {
+        /* the agent died while finishing a stop: finish it */
+        NetRunFinish *f = g_new0(NetRunFinish, 1);
+
+        f->name = g_strdup(name);
+        netrun_paths_init(cfg, name, &f->paths);
+        f->bridge = g_strdup(run->bridge_created ? run->bridge : NULL);
+        f->bridge_ifindex = run->bridge_ifindex;
+        f->dnsmasq = run->dnsmasq;
+        f->dnsmasq_files = dnsmasq_conf_needed(run->def);
+        dnsmasq_terminate(&f->dnsmasq);
+        if (!netrun_finish(f, &err))
+            log_warn("network '%s': finishing its stop: %s", name, err->message);
+        netrun_finish_free(f);
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "network '%s' was being stopped by the previous agent: stop finished", name);
+        return NULL;
+    }
     if (run->bridge_created) {
         g_autoptr(LinkInfo) info = NULL;
 

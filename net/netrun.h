@@ -102,8 +102,19 @@ NetRun *netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray
  * rules, bridge with its addresses and routes, status file); a forwarding
  * sysctl goes back to its saved value when no network of @active (the
  * others still running) needs it. Goes on past errors; *error holds the
- * first. */
+ * first.
+ *
+ * On return the network is stopped: its rules, dnsmasq and dnsmasq's
+ * files are gone, the bridge is down without addresses and renamed
+ * "vnrmIFINDEX" (its name and subnets are free). Its deletion, which waits
+ * 30-50 ms for the kernel to unregister it, finishes in a thread of its
+ * own; the status file says "stopping" until then, and netrun_adopt()
+ * finishes such a stop. */
 bool netrun_stop(const NetRunConfig *cfg, NetRun *run, const GPtrArray *active, GError **error);
+
+/* Waits until the background part of every netrun_stop() of this process
+ * is done (netrun_start() does so itself; call it before exiting). */
+void netrun_wait_pending(void);
 
 /* The names of the networks with a status file (sorted). */
 GPtrArray *netrun_list_status(const NetRunConfig *cfg);

@@ -555,6 +555,8 @@ network_driver_shutdown(void)
 {
     MODIFY_LOCKED();
 
+    netrun_wait_pending(); /* stops finishing in the background */
+
     g_rw_lock_writer_lock(&st.lock);
     if (st.initialised) {
         tables_clear(&st.tables);
