@@ -48,7 +48,7 @@ test_netns_enter(const char **ret_why)
         *ret_why = "unshare(CLONE_NEWNET|CLONE_NEWNS) failed";
         return false;
     }
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 ||
         g_mkdir_with_parents("/run/netns", 0755) < 0 ||
         mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755") < 0) {
