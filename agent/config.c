@@ -105,6 +105,7 @@ static const ConfKey conf_keys[] = {
     CONF_STR(unix_sock_ro_perms),
     CONF_STR(unix_sock_rw_perms),
     CONF_STR(firewall_backend),
+    CONF_STR(firewall_conflict),
 };
 
 static const ConfKey *
@@ -193,6 +194,13 @@ conf_apply(AgentConfig *cfg, const ConfKey *key, ConfValue *value, GError **erro
             return false;
         }
         cfg->firewall_backend = (AgentFirewallBackend)backend;
+    } else if (g_str_equal(key->name, "firewall_conflict")) {
+        if (!g_str_equal(value->str, "warn") && !g_str_equal(value->str, "fail")) {
+            g_set_error(error, AGENT_CONFIG_ERROR, VIR_ERR_CONF_SYNTAX,
+                        "'firewall_conflict' = \"%s\": expected \"warn\" or \"fail\"", value->str);
+            return false;
+        }
+        cfg->firewall_conflict_fail = g_str_equal(value->str, "fail");
     } else {
         g_assert_not_reached();
     }

@@ -40,6 +40,8 @@ typedef struct AgentConfig {
     unsigned unix_sock_ro_perms;
     unsigned unix_sock_rw_perms;
     AgentFirewallBackend firewall_backend;
+    bool firewall_conflict_fail; /* a foreign firewall that would drop a network's
+                                    traffic fails its start (else: a warning) */
 } AgentConfig;
 
 /* The configuration used when no file exists. */

@@ -64,7 +64,10 @@ agent_configure_networks(Agent *agent)
     const char *backend =
         agent_firewall_backend_to_string(agent_get_config(agent)->firewall_backend);
 
-    network_driver_configure(netrun_config_new(state, run, backend));
+    NetRunConfig *cfg = netrun_config_new(state, run, backend);
+
+    cfg->fw_conflict_fail = agent_get_config(agent)->firewall_conflict_fail;
+    network_driver_configure(cfg);
 }
 
 static bool

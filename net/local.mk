@@ -12,5 +12,5 @@ net_libvnnetdrv_la_LIBADD = $(JSONC_LIBS) $(XML_LIBS) $(GLIB_LIBS)
 # Networks end to end through Debian's virsh: every forward mode, DHCP, DNS,
 # NAT seen from upstream, failed starts, restarts (privileged: root, in
 # namespaces of its own; skips otherwise, fails under CI=true)
-TESTS += tests/net-e2e.sh
-EXTRA_DIST += tests/net-e2e.sh tests/data/net-e2e
+TESTS += tests/net-e2e.sh tests/net-e2e-nft.sh
+EXTRA_DIST += tests/net-e2e.sh tests/net-e2e-nft.sh tests/data/net-e2e

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "net/bridge.h"
+#include "net/fw-conflict.h"
+#include "net/fw-nft.h"
 #include "net/netlink.h"
 #include "net/netrun.h"
 #include "net/sysctl.h"
@@ -33,6 +35,8 @@ netrun_fw_new_default(const char *name, gpointer data G_GNUC_UNUSED, GError **er
 {
     if (g_strcmp0(name, "iptables") == 0)
         return fw_iptc_new();
+    if (g_strcmp0(name, "nftables") == 0)
+        return fw_nft_new();
     g_set_error(error, NET_ERROR, VIR_ERR_CONFIG_UNSUPPORTED,
                 "firewall backend '%s' is not available in this build", name ? name : "(none)");
     return NULL;
@@ -47,6 +51,7 @@ netrun_config_new(const char *state_dir, const char *run_dir, const char *fw_bac
     cfg->run_dir = g_strdup(run_dir);
     cfg->fw_backend = g_strdup(fw_backend ? fw_backend : "iptables");
     cfg->fw_new = netrun_fw_new_default;
+    cfg->fw_check_conflicts = true;
     return cfg;
 }
 
@@ -549,6 +554,40 @@ netrun_others_forward(const GPtrArray *active, const NetRun *self, int family)
 
 /* ---- start ---- */
 
+/* Foreign firewall settings that would drop what @rules let through: a
+ * warning each, or (fw_conflict_fail) the reason the start fails. */
+static bool
+netrun_check_conflicts(const NetRunConfig *cfg, const NetDef *def, const FwRuleset *rules,
+                       GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) found = fw_conflicts_find(cfg->fw_backend, rules, &err);
+    g_autoptr(GString) all = NULL;
+
+    if (!found) {
+        log_warn("network '%s': cannot check the host's firewall for conflicts: %s", def->name,
+                 err->message);
+        return true;
+    }
+    if (found->len == 0)
+        return true;
+    all = g_string_new(NULL);
+    for (guint i = 0; i < found->len; i++) {
+        const FwConflict *c = g_ptr_array_index(found, i);
+
+        if (!cfg->fw_conflict_fail)
+            log_warn("network '%s': its traffic may be dropped: %s", def->name, c->message);
+        g_string_append_printf(all, "%s%s", i ? "; " : "", c->message);
+    }
+    if (!cfg->fw_conflict_fail)
+        return true;
+    g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                "network '%s': the host's firewall would drop its traffic: %s (agent.conf: "
+                "firewall_conflict = \"fail\")",
+                def->name, all->str);
+    return false;
+}
+
 /* What a start did so far, for the undo. */
 typedef struct NetRunUndo {
     bool bridge;
@@ -711,7 +750,11 @@ netrun_start(const NetRunConfig *cfg, const NetDef *def, const GPtrArray *active
         if (!(rules = fw_build(def, run->bridge, &err)))
             goto fail;
         if (rules->rules->len > 0 || rules->chains->len > 0) {
-            g_autoptr(FwBackend) be = cfg->fw_new(cfg->fw_backend, cfg->fw_data, &err);
+            g_autoptr(FwBackend) be = NULL;
+
+            if (cfg->fw_check_conflicts && !netrun_check_conflicts(cfg, def, rules, &err))
+                goto fail;
+            be = cfg->fw_new(cfg->fw_backend, cfg->fw_data, &err);
 
             if (!be || !fw_apply(be, rules, &err)) {
                 g_prefix_error(&err, "network '%s': cannot apply its firewall rules: ", def->name);

@@ -44,6 +44,12 @@ typedef struct NetRunConfig {
     NetRunFwFactory fw_new;
     gpointer fw_data;
     char *dnsmasq_binary; /* NULL: looked up in PATH */
+    /* Foreign firewall settings that would drop a network's traffic
+     * (net/fw-conflict.h): checked before the rules go in (unless
+     * !fw_check_conflicts, for test backends); logged, or with
+     * fw_conflict_fail the start fails naming them. */
+    bool fw_check_conflicts;
+    bool fw_conflict_fail;
 } NetRunConfig;
 
 /* A config for @state_dir and @run_dir with backend @fw_backend created by
@@ -52,8 +58,8 @@ NetRunConfig *netrun_config_new(const char *state_dir, const char *run_dir, cons
 void netrun_config_free(NetRunConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NetRunConfig, netrun_config_free)
 
-/* The production factory: "iptables" is libiptc; "nftables" when this
- * build has libnftables. */
+/* The production factory: "iptables" is libiptc (legacy tables),
+ * "nftables" libnftables (an owned table per family). */
 FwBackend *netrun_fw_new_default(const char *name, gpointer data, GError **error);
 
 /* What a running network is made of (also its status file). */

@@ -1196,7 +1196,42 @@ netdrv_get_dhcp_leases(virNetworkPtr handle, const char *mac, virNetworkDHCPLeas
     return (int)out->len;
 }
 
-/* ---- for domains (issue: qemu) ---- */
+/* ---- for domains ---- */
+
+NetPort *
+network_driver_port_plug(const char *name, const MacAddr *mac, const char *ifname, unsigned mtu,
+                         GError **error)
+{
+    MODIFY_LOCKED();
+    const NetObj *net = st.initialised ? find_by_name(name) : NULL;
+
+    if (!net) {
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching name '%s'",
+                    name);
+        return NULL;
+    }
+    if (!net->run) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
+                    name);
+        return NULL;
+    }
+    return netport_plug(net->run, mac, ifname, mtu, error);
+}
+
+bool
+network_driver_port_unplug(NetPort *port, GError **error)
+{
+    g_autoptr(NetPort) owned = port;
+    MODIFY_LOCKED();
+    const NetObj *net = st.initialised ? find_by_name(port->network) : NULL;
+
+    if (!st.runcfg) {
+        g_set_error(error, NET_ERROR, VIR_ERR_NO_SUPPORT,
+                    "this process cannot run networks (no runtime configured)");
+        return false;
+    }
+    return netport_unplug(st.runcfg, net ? net->run : NULL, port, error);
+}
 
 char *
 network_driver_listen_address(const char *name, int family, GError **error)

@@ -29,6 +29,7 @@
 
 #include "lib/driver.h"
 #include "net/netrun.h"
+#include "net/port.h"
 
 /* Lets networks run, with @cfg (owned by the driver from now on; freed by
  * network_driver_shutdown()). Call before network_driver_init(), which
@@ -54,6 +55,16 @@ bool network_driver_autostart(void);
  * (VIR_ERR_NO_NETWORK), not active (VIR_ERR_OPERATION_INVALID), no
  * address of @family (VIR_ERR_OPERATION_FAILED). */
 char *network_driver_listen_address(const char *name, int family, GError **error);
+
+/* A guest NIC's port on running network @name (net/port.h: a tap on its
+ * bridge, a macvtap on its device pool), serialised with starts and stops.
+ * No such network: VIR_ERR_NO_NETWORK; not active:
+ * VIR_ERR_OPERATION_INVALID. */
+NetPort *network_driver_port_plug(const char *name, const MacAddr *mac, const char *ifname,
+                                  unsigned mtu, GError **error);
+/* Unplugs @port (its network may have stopped meanwhile) and releases the
+ * guest's DHCP leases; @port is freed. */
+bool network_driver_port_unplug(NetPort *port, GError **error);
 
 /* Frees the state (running networks keep running); no connection may be
  * open any more. */

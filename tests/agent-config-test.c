@@ -69,6 +69,8 @@ config_dump(const AgentConfig *cfg, bool with_strings)
     g_string_append_printf(s, "unix_sock_rw_perms %04o\n", cfg->unix_sock_rw_perms);
     g_string_append_printf(s, "firewall_backend %s\n",
                            agent_firewall_backend_to_string(cfg->firewall_backend));
+    g_string_append_printf(s, "firewall_conflict %s\n",
+                           cfg->firewall_conflict_fail ? "fail" : "warn");
     return g_string_free(s, FALSE);
 }
 

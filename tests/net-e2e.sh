@@ -14,6 +14,9 @@
 # kill -9 keep bridges, rules and dnsmasq processes untouched, and a
 # cleared RUN (a reboot) starts the autostart networks afresh.
 #
+# FW_BACKEND=nftables runs it all with the nftables firewall backend
+# (tests/net-e2e-nft.sh); the default is iptables (libiptc).
+#
 # Not root: skipped (a failure when CI=true).
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -29,7 +32,8 @@ if [ "$(id -u)" != 0 ]; then
     fi
     finish
 fi
-for prog in busybox tcpdump iptables-legacy-save; do
+FW_BACKEND=${FW_BACKEND:-iptables}
+for prog in busybox tcpdump iptables-legacy-save nft; do
     if ! command -v "$prog" >/dev/null 2>&1; then
         not_ok "network end-to-end tests" "$prog is missing (./check installs it)"
         finish
@@ -62,12 +66,22 @@ host_state() {
     ip addr show
     ip route show
     ip -6 route show
-    iptables-legacy-save | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
-    ip6tables-legacy-save | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
+    fw_state
 }
 
+# both legacy tables and nf_tables, counters left out
 fw_state() {
     { iptables-legacy-save; ip6tables-legacy-save; } | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
+    nft list ruleset | sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
+}
+
+# agent.conf for this run (and extra lines)
+agent_conf() {
+    mkdir -p "$ETC"
+    {
+        echo "firewall_backend = \"$FW_BACKEND\""
+        for line in "$@"; do echo "$line"; done
+    } >"$ETC/agent.conf"
 }
 
 # same_as_before FILE DESCRIPTION (a destroyed network's bridge, down,
@@ -186,8 +200,9 @@ while [ "$i" -lt 50 ] && [ -n "$(ip -6 addr show tentative)" ]; do
 done
 host_state >"$TMP/state.base" 2>&1
 
+agent_conf
 if agent_start; then
-    ok "virtnoded started"
+    ok "virtnoded started (firewall_backend $FW_BACKEND)"
 else
     not_ok "virtnoded started" "$(cat "$AGENT_LOG")"
     finish
@@ -254,6 +269,12 @@ else
     not_ok "nat: start/destroy three times back to back in one virsh session" "$out"
 fi
 same_as_before "$TMP/state.base" "nat: after those, the host is as before"
+# (the status file goes last, once the bridge is unregistered)
+i=0
+while [ "$i" -lt 20 ] && [ -n "$(ls "$RUN/network")" ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 ls "$RUN/network" >"$TMP/runfiles" 2>&1
 if [ ! -s "$TMP/runfiles" ]; then
     ok "nat: no status, pid or log file left under RUN/network"
@@ -465,21 +486,50 @@ V net-destroy vniso >/dev/null 2>&1
 same_as_before "$TMP/state.base" "failures: the host is as at the start"
 
 agent_stop
-# dnsmasq missing, and a firewall that cannot be changed (the xtables lock
-# held by someone else for longer than the agent waits)
+# dnsmasq missing; a foreign firewall that would drop the network's
+# traffic (firewall_conflict = "fail"); with iptables, a firewall that
+# cannot be changed (the xtables lock held by someone else for longer
+# than the agent waits; the nftables backend's refused commits are
+# fw-nft-test's)
+agent_conf 'firewall_conflict = "fail"'
 VIRTNODE_DNSMASQ=/nonexistent/dnsmasq XTABLES_LOCKFILE=$TMP/xtables.lock agent_start ||
     not_ok "agent restarted with dnsmasq missing" "$(tail -n 5 "$AGENT_LOG")"
 fail_case "dnsmasq missing" "network 'vniso': cannot run dnsmasq '/nonexistent/dnsmasq'" "$NETDATA/isolated.xml"
-flock "$TMP/xtables.lock" sleep 13 &
-LOCK_PID=$!
-sleep 0.2
-fail_case "firewall cannot be committed" "cannot take the xtables lock" "$NETDATA/natrange.xml"
-kill "$LOCK_PID" 2>/dev/null
-wait "$LOCK_PID" 2>/dev/null
+nft add table inet foreign
+nft add chain inet foreign fwdc '{ type filter hook forward priority 0; policy drop; }'
+fail_case "a foreign nftables chain drops forwarded traffic" \
+    "IPv4 nftables table 'foreign' (inet) chain 'fwdc' has policy drop" "$NETDATA/natrange.xml"
+nft delete table inet foreign
+if [ "$FW_BACKEND" = iptables ]; then
+    flock "$TMP/xtables.lock" sleep 13 &
+    LOCK_PID=$!
+    sleep 0.2
+    fail_case "firewall cannot be committed" "cannot take the xtables lock" "$NETDATA/natrange.xml"
+    kill "$LOCK_PID" 2>/dev/null
+    wait "$LOCK_PID" 2>/dev/null
+else
+    # legacy FORWARD policy DROP: evaluated too, so a conflict for nftables
+    iptables-legacy -P FORWARD DROP
+    fail_case "a legacy FORWARD policy DROP" \
+        "IPv4 iptables (legacy) table 'filter' chain 'FORWARD' has policy DROP" "$NETDATA/natrange.xml"
+    iptables-legacy -P FORWARD ACCEPT
+fi
 agent_stop
+agent_conf
 
 # ---- agent restarts: zero churn --------------------------------------------------------
+# a conflict is a warning by default: the network starts
+nft add table inet foreign
+nft add chain inet foreign fwdc '{ type filter hook forward priority 0; policy drop; }'
 agent_start || not_ok "agent started" "$(tail -n 5 "$AGENT_LOG")"
+out=$(V net-create "$NETDATA/isolated.xml" 2>&1)
+if [ $? -eq 0 ] && grep -q "network 'vniso': its traffic may be dropped: IPv4 nftables table 'foreign' (inet) chain 'fwdc' has policy drop" "$AGENT_LOG"; then
+    ok "conflict: with firewall_conflict unset the network starts, with a warning naming the chain"
+else
+    not_ok "conflict: with firewall_conflict unset the network starts, with a warning naming the chain" "$out"
+fi
+V net-destroy vniso >/dev/null 2>&1
+nft delete table inet foreign
 V net-autostart default >/dev/null 2>&1
 out=$( (V net-start default && V net-create "$NETDATA/route.xml") 2>&1)
 [ $? -eq 0 ] || not_ok "restart: two networks started" "$out"
@@ -529,6 +579,8 @@ for t in filter nat; do
     ip6tables-legacy -t "$t" -F
     ip6tables-legacy -t "$t" -X
 done
+nft delete table ip virtnode 2>/dev/null
+nft delete table ip6 virtnode 2>/dev/null
 sysctl -q -w net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 rm -rf "$RUN"
 agent_start || not_ok "agent started after the reboot" "$(tail -n 5 "$AGENT_LOG")"
