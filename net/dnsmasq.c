@@ -23,7 +23,7 @@
 #include "util/installdirs.h"
 
 #define DNSMASQ_READY_TIMEOUT_MS 10000
-#define DNSMASQ_POLL_MS 10
+#define DNSMASQ_POLL_MS 2
 #define DNSMASQ_KILL_TIMEOUT_MS 2000
 
 char *
