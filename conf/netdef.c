@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf/netdef.h"
+#include "conf/netdef-priv.h"
 #include "conf/xmlutil.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -95,8 +96,8 @@ static bool G_GNUC_PRINTF(3, 4) fail(GError **error, int code, const char *fmt, 
 
 /* ---- freeing ------------------------------------------------------------ */
 
-static void
-dhcp_range_free(gpointer p)
+void
+netdef_dhcp_range_free(gpointer p)
 {
     NetDhcpRange *r = p;
 
@@ -107,8 +108,8 @@ dhcp_range_free(gpointer p)
     g_free(r);
 }
 
-static void
-dhcp_host_free(gpointer p)
+void
+netdef_dhcp_host_free(gpointer p)
 {
     NetDhcpHost *h = p;
 
@@ -145,13 +146,13 @@ ip_def_new(void)
 {
     NetIpDef *ip = g_new0(NetIpDef, 1);
 
-    ip->ranges = g_ptr_array_new_with_free_func(dhcp_range_free);
-    ip->hosts = g_ptr_array_new_with_free_func(dhcp_host_free);
+    ip->ranges = g_ptr_array_new_with_free_func(netdef_dhcp_range_free);
+    ip->hosts = g_ptr_array_new_with_free_func(netdef_dhcp_host_free);
     return ip;
 }
 
-static void
-forward_if_free(gpointer p)
+void
+netdef_forward_if_free(gpointer p)
 {
     NetForwardIf *f = p;
 
@@ -173,8 +174,8 @@ dns_forwarder_free(gpointer p)
     g_free(f);
 }
 
-static void
-dns_txt_free(gpointer p)
+void
+netdef_dns_txt_free(gpointer p)
 {
     NetDnsTxt *t = p;
 
@@ -185,8 +186,8 @@ dns_txt_free(gpointer p)
     g_free(t);
 }
 
-static void
-dns_srv_free(gpointer p)
+void
+netdef_dns_srv_free(gpointer p)
 {
     NetDnsSrv *s = p;
 
@@ -199,8 +200,8 @@ dns_srv_free(gpointer p)
     g_free(s);
 }
 
-static void
-dns_host_free(gpointer p)
+void
+netdef_dns_host_free(gpointer p)
 {
     NetDnsHost *h = p;
 
@@ -239,8 +240,8 @@ virtport_free(NetVirtPort *vp)
     g_free(vp);
 }
 
-static void
-portgroup_free(gpointer p)
+void
+netdef_portgroup_free(gpointer p)
 {
     NetPortGroup *pg = p;
 
@@ -273,13 +274,13 @@ netdef_new(void)
     NetDef *def = g_new0(NetDef, 1);
 
     def->ips = g_ptr_array_new_with_free_func(ip_def_free);
-    def->forward.ifs = g_ptr_array_new_with_free_func(forward_if_free);
+    def->forward.ifs = g_ptr_array_new_with_free_func(netdef_forward_if_free);
     def->dns.forwarders = g_ptr_array_new_with_free_func(dns_forwarder_free);
-    def->dns.txts = g_ptr_array_new_with_free_func(dns_txt_free);
-    def->dns.srvs = g_ptr_array_new_with_free_func(dns_srv_free);
-    def->dns.hosts = g_ptr_array_new_with_free_func(dns_host_free);
+    def->dns.txts = g_ptr_array_new_with_free_func(netdef_dns_txt_free);
+    def->dns.srvs = g_ptr_array_new_with_free_func(netdef_dns_srv_free);
+    def->dns.hosts = g_ptr_array_new_with_free_func(netdef_dns_host_free);
     def->routes = g_ptr_array_new_with_free_func(route_free);
-    def->portgroups = g_ptr_array_new_with_free_func(portgroup_free);
+    def->portgroups = g_ptr_array_new_with_free_func(netdef_portgroup_free);
     def->dnsmasq_options = g_ptr_array_new_with_free_func(g_free);
     def->stp = true;
     return def;
@@ -510,72 +511,101 @@ parse_lease(const xmlNode *node, NetDhcpLease *lease, GError **error)
     return true;
 }
 
-static bool
-parse_dhcp_range(const char *net, const xmlNode *node, NetIpDef *ip, GError **error)
+NetDhcpRange *
+netdef_parse_dhcp_range(const char *net, const xmlNode *node, GError **error)
 {
     g_autofree char *start = xml_prop(node, "start");
     g_autofree char *end = xml_prop(node, "end");
-    NetDhcpRange *r;
+    g_autoptr(NetDhcpRange) r = NULL;
+    xmlNode *lease = xml_child(node, "lease");
 
-    if (!start)
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Missing 'start' attribute in dhcp range for network '%s'", net);
-    if (!end)
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Missing 'end' attribute in dhcp range for network '%s'", net);
+    if (!start) {
+        fail(error, VIR_ERR_XML_ERROR, "Missing 'start' attribute in dhcp range for network '%s'",
+             net);
+        return NULL;
+    }
+    if (!end) {
+        fail(error, VIR_ERR_XML_ERROR, "Missing 'end' attribute in dhcp range for network '%s'",
+             net);
+        return NULL;
+    }
     r = g_new0(NetDhcpRange, 1);
-    g_ptr_array_add(ip->ranges, r);
-    if (!(r->start = ip_normalize(start, AF_UNSPEC)))
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Invalid dhcp range start address '%s' in network '%s'", start, net);
-    if (!(r->end = ip_normalize(end, AF_UNSPEC)))
-        return fail(error, VIR_ERR_XML_ERROR, "Invalid dhcp range end address '%s' in network '%s'",
-                    end, net);
-    return !xml_child(node, "lease") || parse_lease(xml_child(node, "lease"), &r->lease, error);
+    if (!(r->start = ip_normalize(start, AF_UNSPEC))) {
+        fail(error, VIR_ERR_XML_ERROR, "Invalid dhcp range start address '%s' in network '%s'",
+             start, net);
+        return NULL;
+    }
+    if (!(r->end = ip_normalize(end, AF_UNSPEC))) {
+        fail(error, VIR_ERR_XML_ERROR, "Invalid dhcp range end address '%s' in network '%s'", end,
+             net);
+        return NULL;
+    }
+    if (lease && !parse_lease(lease, &r->lease, error))
+        return NULL;
+    return g_steal_pointer(&r);
 }
 
-static bool
-parse_dhcp_host(const char *net, const xmlNode *node, NetIpDef *ip, GError **error)
+NetDhcpHost *
+netdef_parse_dhcp_host(const char *net, const xmlNode *node, int family, bool partial,
+                       GError **error)
 {
     g_autofree char *mac = xml_prop(node, "mac");
     g_autofree char *id = xml_prop(node, "id");
     g_autofree char *name = xml_prop(node, "name");
     g_autofree char *addr = xml_prop(node, "ip");
     xmlNode *lease = xml_child(node, "lease");
-    NetDhcpHost *h;
+    g_autoptr(NetDhcpHost) h = NULL;
     size_t bad;
 
-    if (mac && ip->family == AF_INET6)
-        return fail(
-            error, VIR_ERR_XML_ERROR,
-            "Invalid to specify MAC address '%s' in network '%s' IPv6 static host definition", mac,
-            net);
-    if (id && id[bad = strspn(id, "0123456789abcdefABCDEF:")])
-        return fail(error, VIR_ERR_XML_ERROR, "Invalid character '%c' in id '%s' of network '%s'",
-                    id[bad], id, net);
-    if (name && !g_ascii_isalnum(name[0]))
-        return fail(error, VIR_ERR_XML_ERROR, "Cannot use host name '%s' in network '%s'", name,
-                    net);
-    if (ip->family == AF_INET6 && !id && !name)
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Static host definition in IPv6 network '%s' must have id or name attribute",
-                    net);
-    if (ip->family == AF_INET && !mac && !name)
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Static host definition in IPv4 network '%s' must have mac or name attribute",
-                    net);
-    if (!addr)
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Missing IP address in static host definition for network '%s'", net);
+    if (mac && family == AF_INET6) {
+        fail(error, VIR_ERR_XML_ERROR,
+             "Invalid to specify MAC address '%s' in network '%s' IPv6 static host definition", mac,
+             net);
+        return NULL;
+    }
+    if (id && id[bad = strspn(id, "0123456789abcdefABCDEF:")]) {
+        fail(error, VIR_ERR_XML_ERROR, "Invalid character '%c' in id '%s' of network '%s'", id[bad],
+             id, net);
+        return NULL;
+    }
+    if (name && !g_ascii_isalnum(name[0])) {
+        fail(error, VIR_ERR_XML_ERROR, "Cannot use host name '%s' in network '%s'", name, net);
+        return NULL;
+    }
+    if (partial) {
+        /* enough to find an existing entry */
+        if (!mac && !name && !addr) {
+            fail(error, VIR_ERR_XML_ERROR,
+                 "At least one of name, mac, or ip attribute must be specified for static host "
+                 "definition in network '%s'",
+                 net);
+            return NULL;
+        }
+    } else if (family == AF_INET6 && !id && !name) {
+        fail(error, VIR_ERR_XML_ERROR,
+             "Static host definition in IPv6 network '%s' must have id or name attribute", net);
+        return NULL;
+    } else if (family == AF_INET && !mac && !name) {
+        fail(error, VIR_ERR_XML_ERROR,
+             "Static host definition in IPv4 network '%s' must have mac or name attribute", net);
+        return NULL;
+    } else if (!addr) {
+        fail(error, VIR_ERR_XML_ERROR,
+             "Missing IP address in static host definition for network '%s'", net);
+        return NULL;
+    }
     h = g_new0(NetDhcpHost, 1);
-    g_ptr_array_add(ip->hosts, h);
-    if (!(h->ip = ip_normalize(addr, AF_UNSPEC)))
-        return fail(error, VIR_ERR_XML_ERROR,
-                    "Invalid IP address in static host definition for network '%s'", net);
+    if (addr && !(h->ip = ip_normalize(addr, AF_UNSPEC))) {
+        fail(error, VIR_ERR_XML_ERROR,
+             "Invalid IP address in static host definition for network '%s'", net);
+        return NULL;
+    }
     h->mac = g_steal_pointer(&mac);
     h->id = g_steal_pointer(&id);
     h->name = g_steal_pointer(&name);
-    return !lease || parse_lease(lease, &h->lease, error);
+    if (lease && !parse_lease(lease, &h->lease, error))
+        return NULL;
+    return g_steal_pointer(&h);
 }
 
 static bool
@@ -586,12 +616,19 @@ parse_dhcp(const char *net, const xmlNode *node, NetIpDef *ip, GError **error)
     xmlNode *bootp = xml_child(node, "bootp");
 
     for (guint i = 0; i < ranges->len; i++) {
-        if (!parse_dhcp_range(net, ranges->pdata[i], ip, error))
+        NetDhcpRange *r = netdef_parse_dhcp_range(net, ranges->pdata[i], error);
+
+        if (!r)
             return false;
+        g_ptr_array_add(ip->ranges, r);
     }
     for (guint i = 0; i < hosts->len; i++) {
-        if (!parse_dhcp_host(net, hosts->pdata[i], ip, error))
+        NetDhcpHost *h = netdef_parse_dhcp_host(net, hosts->pdata[i], ip->family,
+                                                /* partial = */ false, error);
+
+        if (!h)
             return false;
+        g_ptr_array_add(ip->hosts, h);
     }
     /* libvirt ignores <bootp> in an IPv6 <ip> (dnsmasq has no DHCPv6 boot file) */
     if (bootp && ip->family == AF_INET) {
@@ -711,6 +748,7 @@ parse_dns_srv_num(const char *net, const xmlNode *node, const NetDnsSrv *srv, co
                   unsigned int min, unsigned int *ret, GError **error)
 {
     g_autofree char *v = xml_prop(node, attr);
+    const char *service = srv->service ? srv->service : ""; /* absent in a partial srv */
     guint64 n;
 
     if (!v)
@@ -719,46 +757,120 @@ parse_dns_srv_num(const char *net, const xmlNode *node, const NetDnsSrv *srv, co
         return fail(
             error, VIR_ERR_XML_DETAIL,
             "DNS SRV %s attribute not permitted without target for service '%s' in network '%s'",
-            attr, srv->service, net);
+            attr, service, net);
     if (!g_ascii_string_to_unsigned(v, 10, min, 65535, &n, NULL))
         return fail(error, VIR_ERR_XML_DETAIL,
-                    "invalid DNS SRV %s attribute for service '%s' in network '%s'", attr,
-                    srv->service, net);
+                    "invalid DNS SRV %s attribute for service '%s' in network '%s'", attr, service,
+                    net);
     *ret = (unsigned int)n;
     return true;
 }
 
-static bool
-parse_dns_srv(const char *net, const xmlNode *node, NetDns *dns, GError **error)
+NetDnsSrv *
+netdef_parse_dns_srv(const char *net, const xmlNode *node, bool partial, GError **error)
 {
-    NetDnsSrv *srv = g_new0(NetDnsSrv, 1);
+    g_autoptr(NetDnsSrv) srv = g_new0(NetDnsSrv, 1);
 
-    g_ptr_array_add(dns->srvs, srv);
-    if (!(srv->service = xml_prop(node, "service")))
-        return fail(error, VIR_ERR_XML_DETAIL,
-                    "missing required service attribute in DNS SRV record of network '%s'", net);
-    if (strlen(srv->service) > NET_DNS_SRV_SERVICE_MAX)
-        return fail(error, VIR_ERR_XML_DETAIL,
-                    "service attribute '%s' in network '%s' is too long, limit is %d bytes",
-                    srv->service, net, NET_DNS_SRV_SERVICE_MAX);
-    if (strspn(srv->service, DNS_SERVICE_CHARS) < strlen(srv->service))
-        return fail(error, VIR_ERR_XML_DETAIL,
-                    "invalid character in service attribute '%s' in DNS SRV record of network '%s'",
-                    srv->service, net);
-    if (!(srv->protocol = xml_prop(node, "protocol")))
-        return fail(error, VIR_ERR_XML_DETAIL,
-                    "missing required protocol attribute in DNS SRV record '%s' of network '%s'",
-                    srv->service, net);
-    if (strspn(srv->protocol, DNS_PROTOCOL_CHARS) < strlen(srv->protocol))
-        return fail(
-            error, VIR_ERR_XML_DETAIL,
-            "invalid character in protocol attribute '%s' in DNS SRV record of network '%s'",
-            srv->protocol, net);
+    srv->service = xml_prop(node, "service");
+    if (!srv->service && !partial) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "missing required service attribute in DNS SRV record of network '%s'", net);
+        return NULL;
+    }
+    if (srv->service && strlen(srv->service) > NET_DNS_SRV_SERVICE_MAX) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "service attribute '%s' in network '%s' is too long, limit is %d bytes", srv->service,
+             net, NET_DNS_SRV_SERVICE_MAX);
+        return NULL;
+    }
+    if (srv->service && strspn(srv->service, DNS_SERVICE_CHARS) < strlen(srv->service)) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "invalid character in service attribute '%s' in DNS SRV record of network '%s'",
+             srv->service, net);
+        return NULL;
+    }
+    srv->protocol = xml_prop(node, "protocol");
+    if (!srv->protocol && !partial) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "missing required protocol attribute in DNS SRV record '%s' of network '%s'",
+             srv->service, net);
+        return NULL;
+    }
+    if (srv->protocol && strspn(srv->protocol, DNS_PROTOCOL_CHARS) < strlen(srv->protocol)) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "invalid character in protocol attribute '%s' in DNS SRV record of network '%s'",
+             srv->protocol, net);
+        return NULL;
+    }
     srv->domain = xml_prop(node, "domain");
     srv->target = xml_prop(node, "target");
-    return parse_dns_srv_num(net, node, srv, "port", 1, &srv->port, error) &&
-           parse_dns_srv_num(net, node, srv, "priority", 0, &srv->priority, error) &&
-           parse_dns_srv_num(net, node, srv, "weight", 0, &srv->weight, error);
+    if (!parse_dns_srv_num(net, node, srv, "port", 1, &srv->port, error) ||
+        !parse_dns_srv_num(net, node, srv, "priority", 0, &srv->priority, error) ||
+        !parse_dns_srv_num(net, node, srv, "weight", 0, &srv->weight, error))
+        return NULL;
+    return g_steal_pointer(&srv);
+}
+
+NetDnsHost *
+netdef_parse_dns_host(const char *net, const xmlNode *node, bool partial, GError **error)
+{
+    g_autoptr(GPtrArray) names = xml_children(node, "hostname");
+    g_autofree char *addr = xml_prop(node, "ip");
+    g_autoptr(NetDnsHost) h = g_new0(NetDnsHost, 1);
+
+    h->names = g_ptr_array_new_with_free_func(g_free);
+    if (names->len == 0 && !partial) {
+        fail(error, VIR_ERR_XML_DETAIL, "Missing hostname in network '%s' DNS HOST record", net);
+        return NULL;
+    }
+    for (guint j = 0; j < names->len; j++) {
+        char *n = xml_text(names->pdata[j]);
+
+        g_ptr_array_add(h->names, n);
+        if (!*n) {
+            fail(error, VIR_ERR_XML_DETAIL, "Missing hostname in network '%s' DNS HOST record",
+                 net);
+            return NULL;
+        }
+    }
+    if (!addr && !partial) {
+        fail(error, VIR_ERR_XML_DETAIL, "Missing IP address in network '%s' DNS HOST record", net);
+        return NULL;
+    }
+    if (!addr && names->len == 0) {
+        fail(error, VIR_ERR_XML_DETAIL, "Missing ip and hostname in network '%s' DNS HOST record",
+             net);
+        return NULL;
+    }
+    if (addr && !(h->ip = ip_normalize(addr, AF_UNSPEC))) {
+        fail(error, VIR_ERR_XML_DETAIL, "Invalid IP address in network '%s' DNS HOST record", net);
+        return NULL;
+    }
+    return g_steal_pointer(&h);
+}
+
+NetDnsTxt *
+netdef_parse_dns_txt(const char *net, const xmlNode *node, bool partial, GError **error)
+{
+    g_autoptr(NetDnsTxt) t = g_new0(NetDnsTxt, 1);
+
+    if (!(t->name = xml_prop(node, "name"))) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "missing required name attribute in DNS TXT record of network %s", net);
+        return NULL;
+    }
+    if (strcspn(t->name, " ,") != strlen(t->name)) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "prohibited character in DNS TXT record name '%s' of network %s", t->name, net);
+        return NULL;
+    }
+    if (!(t->value = xml_prop(node, "value")) && !partial) {
+        fail(error, VIR_ERR_XML_DETAIL,
+             "missing required value attribute in DNS TXT record named '%s' of network %s", t->name,
+             net);
+        return NULL;
+    }
+    return g_steal_pointer(&t);
 }
 
 static bool
@@ -788,52 +900,27 @@ parse_dns(const char *net, const xmlNode *node, NetDns *dns, GError **error)
     }
 
     for (guint i = 0; i < hosts->len; i++) {
-        g_autoptr(GPtrArray) names = xml_children(hosts->pdata[i], "hostname");
-        g_autofree char *addr = xml_prop(hosts->pdata[i], "ip");
-        NetDnsHost *h = g_new0(NetDnsHost, 1);
+        NetDnsHost *h = netdef_parse_dns_host(net, hosts->pdata[i], /* partial = */ false, error);
 
+        if (!h)
+            return false;
         g_ptr_array_add(dns->hosts, h);
-        h->names = g_ptr_array_new_with_free_func(g_free);
-        if (names->len == 0)
-            return fail(error, VIR_ERR_XML_DETAIL,
-                        "Missing hostname in network '%s' DNS HOST record", net);
-        for (guint j = 0; j < names->len; j++) {
-            char *n = xml_text(names->pdata[j]);
-
-            g_ptr_array_add(h->names, n);
-            if (!*n)
-                return fail(error, VIR_ERR_XML_DETAIL,
-                            "Missing hostname in network '%s' DNS HOST record", net);
-        }
-        if (!addr)
-            return fail(error, VIR_ERR_XML_DETAIL,
-                        "Missing IP address in network '%s' DNS HOST record", net);
-        if (!(h->ip = ip_normalize(addr, AF_UNSPEC)))
-            return fail(error, VIR_ERR_XML_DETAIL,
-                        "Invalid IP address in network '%s' DNS HOST record", net);
     }
 
     for (guint i = 0; i < srvs->len; i++) {
-        if (!parse_dns_srv(net, srvs->pdata[i], dns, error))
+        NetDnsSrv *srv = netdef_parse_dns_srv(net, srvs->pdata[i], /* partial = */ false, error);
+
+        if (!srv)
             return false;
+        g_ptr_array_add(dns->srvs, srv);
     }
 
     for (guint i = 0; i < txts->len; i++) {
-        NetDnsTxt *t = g_new0(NetDnsTxt, 1);
+        NetDnsTxt *t = netdef_parse_dns_txt(net, txts->pdata[i], /* partial = */ false, error);
 
+        if (!t)
+            return false;
         g_ptr_array_add(dns->txts, t);
-        if (!(t->name = xml_prop(txts->pdata[i], "name")))
-            return fail(error, VIR_ERR_XML_DETAIL,
-                        "missing required name attribute in DNS TXT record of network %s", net);
-        if (strcspn(t->name, " ,") != strlen(t->name))
-            return fail(error, VIR_ERR_XML_DETAIL,
-                        "prohibited character in DNS TXT record name '%s' of network %s", t->name,
-                        net);
-        if (!(t->value = xml_prop(txts->pdata[i], "value")))
-            return fail(
-                error, VIR_ERR_XML_DETAIL,
-                "missing required value attribute in DNS TXT record named '%s' of network %s",
-                t->name, net);
     }
 
     if (dns->enable == XML_TRISTATE_NO && (fwds->len || hosts->len || srvs->len || txts->len))
@@ -1283,27 +1370,28 @@ parse_virtualport(const xmlNode *node, bool require_type, NetVirtPort **ret, GEr
     return true;
 }
 
-static bool
-parse_portgroup(const xmlNode *node, NetDef *def, GError **error)
+NetPortGroup *
+netdef_parse_portgroup(const xmlNode *node, GError **error)
 {
     g_autofree char *is_default = xml_prop(node, "default");
-    NetPortGroup *pg = g_new0(NetPortGroup, 1);
+    g_autoptr(NetPortGroup) pg = g_new0(NetPortGroup, 1);
     xmlNode *c;
 
-    g_ptr_array_add(def->portgroups, pg);
-    if (!(pg->name = xml_prop(node, "name")))
-        return fail(error, VIR_ERR_XML_ERROR, "Missing required name attribute in portgroup");
+    if (!(pg->name = xml_prop(node, "name"))) {
+        fail(error, VIR_ERR_XML_ERROR, "Missing required name attribute in portgroup");
+        return NULL;
+    }
     pg->is_default = is_default && g_ascii_strcasecmp(is_default, "yes") == 0;
     if (!prop_yesno(node, "trustGuestRxFilters", &pg->trust_guest_rx_filters, error))
-        return false;
+        return NULL;
     if ((c = xml_child(node, "virtualport")) &&
         !parse_virtualport(c, /* require_type = */ false, &pg->virtualport, error))
-        return false;
+        return NULL;
     if ((c = xml_child(node, "bandwidth")) && !parse_bandwidth(c, &pg->bandwidth, error))
-        return false;
+        return NULL;
     if ((c = xml_child(node, "vlan")) && !parse_vlan(c, &pg->vlan, error))
-        return false;
-    return true;
+        return NULL;
+    return g_steal_pointer(&pg);
 }
 
 static bool
@@ -1581,8 +1669,11 @@ parse_children(xmlNode *root, NetDef *def, GError **error)
         !parse_virtualport(c, /* require_type = */ true, &def->virtualport, error))
         return false;
     for (guint i = 0; i < pgs->len; i++) {
-        if (!parse_portgroup(pgs->pdata[i], def, error))
+        NetPortGroup *pg = netdef_parse_portgroup(pgs->pdata[i], error);
+
+        if (!pg)
             return false;
+        g_ptr_array_add(def->portgroups, pg);
     }
     for (guint i = 0; i < ips->len; i++) {
         if (!parse_ip(net, ips->pdata[i], def, error))

@@ -1,6 +1,7 @@
 # conf/: the network XML model
 noinst_LTLIBRARIES += conf/libvnnetconf.la
-conf_libvnnetconf_la_SOURCES = conf/netdef.c conf/netdef.h conf/netdef-types.h
+conf_libvnnetconf_la_SOURCES = conf/netdef.c conf/netdef.h conf/netdef-types.h \
+	conf/netdef-priv.h conf/netdef-update.c conf/netdef-update.h
 conf_libvnnetconf_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
 
 NETCONF_TEST_LIBS = conf/libvnnetconf.la conf/libvnxml.la util/libvnutil.la \
@@ -14,6 +15,15 @@ tests_netxml2xml_test_CPPFLAGS = $(NETCONF_TEST_CPPFLAGS)
 tests_netxml2xml_test_LDADD = $(NETCONF_TEST_LIBS)
 TESTS += tests/netxml2xml-test
 EXTRA_DIST += tests/data/net-xml2xml
+
+# virNetworkUpdate at the model level over tests/data/netdef-update
+# (REGENERATE=1 rewrites the expected files)
+check_PROGRAMS += tests/netdef-update-test
+tests_netdef_update_test_SOURCES = tests/netdef-update-test.c
+tests_netdef_update_test_CPPFLAGS = $(NETCONF_TEST_CPPFLAGS)
+tests_netdef_update_test_LDADD = $(NETCONF_TEST_LIBS)
+TESTS += tests/netdef-update-test
+EXTRA_DIST += tests/data/netdef-update
 
 # fuzz target: replays tests/fuzz/netdef/ in make check; under
 # --enable-fuzzing (CC=clang) also a libFuzzer binary
