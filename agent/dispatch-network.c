@@ -288,6 +288,18 @@ network_set_autostart(DispatchCall *call, void *args, void *ret, GError **error)
 }
 
 static bool
+network_update(DispatchCall *call, void *args, void *ret, GError **error)
+{
+    RpcNetworkUpdateArgs *a = args;
+    g_autoptr(virNetwork) net = NULL;
+
+    DISPATCH_NEED(call, network_update, error);
+    net = dispatch_get_network(call, &a->net);
+    return DRV(call)->network_update(net, a->command, a->section, a->parent_index, a->xml, a->flags,
+                                     error);
+}
+
+static bool
 network_is_active(DispatchCall *call, void *args, void *ret, GError **error)
 {
     RpcNetworkIsActiveRet *r = ret;
@@ -391,6 +403,7 @@ const DispatchEntry dispatch_network_entries[] = {
     ENTRY_MAIN(NETWORK_LOOKUP_BY_NAME, network_lookup_by_name, "virNetworkLookupByName"),
     ENTRY_MAIN(NETWORK_LOOKUP_BY_UUID, network_lookup_by_uuid, "virNetworkLookupByUUID"),
     ENTRY(NETWORK_SET_AUTOSTART, network_set_autostart, "virNetworkSetAutostart"),
+    ENTRY(NETWORK_UPDATE, network_update, "virNetworkUpdate"),
     ENTRY(NETWORK_UNDEFINE, network_undefine, "virNetworkUndefine"),
     ENTRY_MAIN(CONNECT_NUM_OF_DEFINED_NETWORKS, network_num_of_defined,
                "virConnectNumOfDefinedNetworks"),

@@ -133,6 +133,9 @@ struct HypervisorDriver {
     char *(*network_get_bridge_name)(virNetworkPtr net, GError **error);
     bool (*network_get_autostart)(virNetworkPtr net, int *ret_autostart, GError **error);
     bool (*network_set_autostart)(virNetworkPtr net, int autostart, GError **error);
+    /* virNetworkUpdate; @command and @section in the public API's order */
+    bool (*network_update)(virNetworkPtr net, unsigned int command, unsigned int section,
+                           int parent_index, const char *xml, unsigned int flags, GError **error);
     int (*network_is_active)(virNetworkPtr net, GError **error);
     int (*network_is_persistent)(virNetworkPtr net, GError **error);
     /* *ret_leases is a NULL-terminated array (NULL if @ret_leases is NULL) */

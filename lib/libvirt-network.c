@@ -320,6 +320,18 @@ virNetworkSetAutostart(virNetworkPtr network, int autostart)
 }
 
 int
+virNetworkUpdate(virNetworkPtr network, unsigned int command, unsigned int section, int parentIndex,
+                 const char *xml, unsigned int flags)
+{
+    API_ENTER();
+    API_CHECK_NETWORK(network, -1);
+    API_CHECK_RW(network->conn, -1);
+    API_CHECK_NONNULL(network->conn, xml, -1);
+    NETWORK_CALL_BOOL(network, network_update, command, section, parentIndex, xml, flags);
+    return 0;
+}
+
+int
 virNetworkIsActive(virNetworkPtr net)
 {
     g_autoptr(GError) error = NULL;

@@ -12,7 +12,7 @@ FW_NFT_TEST_LIBS = net/libvnfwnft.la net/libvnfw.la conf/libvnnetconf.la conf/li
 # the nft backend against the kernel, as root in a namespace of its own
 # (REGENERATE=1 rewrites tests/data/fw-nft/*.nft)
 check_PROGRAMS += tests/fw-nft-test
-tests_fw_nft_test_SOURCES = tests/fw-nft-test.c
+tests_fw_nft_test_SOURCES = tests/fw-nft-test.c tests/test-netns.c tests/test-netns.h
 tests_fw_nft_test_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_fw_nft_test_LDADD = $(FW_NFT_TEST_LIBS)
 TESTS += tests/fw-nft-test
@@ -20,7 +20,7 @@ EXTRA_DIST += tests/data/fw-nft
 
 # foreign legacy and nf_tables setups -> conflicts, in a namespace of its own
 check_PROGRAMS += tests/fw-conflict-test
-tests_fw_conflict_test_SOURCES = tests/fw-conflict-test.c
+tests_fw_conflict_test_SOURCES = tests/fw-conflict-test.c tests/test-netns.c tests/test-netns.h
 tests_fw_conflict_test_CPPFLAGS = $(AM_CPPFLAGS)
 tests_fw_conflict_test_LDADD = $(FW_NFT_TEST_LIBS)
 TESTS += tests/fw-conflict-test

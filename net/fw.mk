@@ -20,7 +20,7 @@ EXTRA_DIST += tests/data/net-xml2fw
 
 # libiptc against the kernel, as root in a network namespace of its own
 check_PROGRAMS += tests/fw-iptc-test
-tests_fw_iptc_test_SOURCES = tests/fw-iptc-test.c
+tests_fw_iptc_test_SOURCES = tests/fw-iptc-test.c tests/test-netns.c tests/test-netns.h
 tests_fw_iptc_test_CPPFLAGS = $(FW_TEST_CPPFLAGS)
 tests_fw_iptc_test_LDADD = $(FW_TEST_LIBS)
 TESTS += tests/fw-iptc-test

@@ -1103,10 +1103,14 @@ netrun_adopt(const NetRunConfig *cfg, const char *name, GError **error)
 /* ---- changes while running ---- */
 
 bool
-netrun_update_hosts(const NetRunConfig *cfg, NetRun *run, const NetDef *newdef, GError **error)
+netrun_update(const NetRunConfig *cfg, NetRun *run, const NetDef *newdef, bool restart_dnsmasq,
+              GError **error)
 {
     g_auto(NetRunPaths) p = { 0 };
     g_autoptr(NetDef) copy = netdef_copy(newdef);
+    g_autofree char *helper = NULL;
+    DnsmasqProc old_proc = run->dnsmasq;
+    bool needed = copy && dnsmasq_conf_needed(copy);
     NetDef *old;
     DnsmasqPaths dp;
 
@@ -1116,9 +1120,30 @@ netrun_update_hosts(const NetRunConfig *cfg, NetRun *run, const NetDef *newdef, 
         return false;
     }
     netrun_paths_init(cfg, run->def->name, &p);
-    netrun_dnsmasq_paths(cfg, &p, run->bridge, NULL, &dp);
-    if (run->dnsmasq.pid > 0 && !dnsmasq_reload(copy, &dp, &run->dnsmasq, error))
+    if ((needed || run->dnsmasq.pid > 0) && !(helper = dnsmasq_find_helper(error)))
         return false;
+    netrun_dnsmasq_paths(cfg, &p, run->bridge, helper, &dp);
+    if (!restart_dnsmasq && run->dnsmasq.pid > 0 && needed) {
+        /* the hosts files are re-read on SIGHUP */
+        if (!dnsmasq_reload(copy, &dp, &run->dnsmasq, error))
+            return false;
+    } else if (restart_dnsmasq || needed != (run->dnsmasq.pid > 0)) {
+        /* options of the config file: a new dnsmasq (its lease database
+         * keeps the guests' leases) */
+        if (run->dnsmasq.pid > 0 &&
+            !dnsmasq_stop(&run->dnsmasq, &dp, NETRUN_DNSMASQ_STOP_MS, error))
+            return false;
+        run->dnsmasq = (DnsmasqProc){ 0 };
+        if (needed && !dnsmasq_start(copy, &dp, &run->dnsmasq, error)) {
+            g_autoptr(GError) err = NULL;
+
+            /* back to what ran before */
+            if (old_proc.pid > 0 && !dnsmasq_start(run->def, &dp, &run->dnsmasq, &err))
+                log_warn("network '%s': cannot restart dnsmasq as it was: %s", run->def->name,
+                         err->message);
+            return false;
+        }
+    }
     old = run->def;
     run->def = g_steal_pointer(&copy);
     if (!netrun_save_status(run, p.status, error)) {

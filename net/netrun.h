@@ -133,11 +133,15 @@ GPtrArray *netrun_list_status(const NetRunConfig *cfg);
  * VIR_ERR_OPERATION_FAILED saying why. */
 NetRun *netrun_adopt(const NetRunConfig *cfg, const char *name, GError **error);
 
-/* Rewrites the hosts files of running @run for @newdef (same network,
- * other static hosts / DNS hosts) and makes dnsmasq re-read them; @run
- * then runs with @newdef (a copy). */
-bool netrun_update_hosts(const NetRunConfig *cfg, NetRun *run, const NetDef *newdef,
-                         GError **error);
+/* Makes running @run use @newdef (same network, other DHCP hosts or
+ * ranges, DNS entries...; bridge, addresses and forward mode unchanged):
+ * dnsmasq re-reads its hosts files (SIGHUP), or with @restart_dnsmasq
+ * (options of its config file changed) is replaced by a new one, as it is
+ * when @newdef starts or stops needing one. @run then runs with a copy of
+ * @newdef (status file rewritten). On failure @run is unchanged (a
+ * replaced dnsmasq is started again with the old definition). */
+bool netrun_update(const NetRunConfig *cfg, NetRun *run, const NetDef *newdef, bool restart_dnsmasq,
+                   GError **error);
 
 /* The address (text) a guest's VNC/SPICE server of a domain on @run should
  * listen on: the network's first address of @family (AF_INET or AF_INET6),

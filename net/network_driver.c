@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/netdef-update.h"
 #include "conf/netdef.h"
 #include "conf/redefine.h"
 #include "lib/event-callbacks.h"
@@ -1040,6 +1041,107 @@ network_driver_autostart(void)
     return ok;
 }
 
+/* ---- updates (virNetworkUpdate) ---- */
+
+/* Gives @net the definition @def (taken): the tables' keys point into
+ * the definition, so the object is taken out and put back around it. */
+static void
+replace_def(NetObj *net, NetDef *def)
+{
+    g_rw_lock_writer_lock(&st.lock);
+    tables_steal(&st.tables, net);
+    netdef_free(net->def);
+    net->def = def;
+    tables_put(&st.tables, net);
+    g_rw_lock_writer_unlock(&st.lock);
+}
+
+/* @base with the update applied (a copy); NULL with *error set. */
+static NetDef *
+updated_copy(const NetDef *base, unsigned int command, unsigned int section, int parent_index,
+             const char *xml, GError **error)
+{
+    g_autoptr(NetDef) copy = netdef_copy(base);
+
+    if (!copy) {
+        g_set_error(error, NET_ERROR, VIR_ERR_INTERNAL_ERROR, "network '%s': cannot copy it",
+                    base->name);
+        return NULL;
+    }
+    if (!netdef_update(copy, command, section, parent_index, xml, error))
+        return NULL;
+    return g_steal_pointer(&copy);
+}
+
+bool
+netdrv_update(virNetworkPtr handle, unsigned int command, unsigned int section, int parent_index,
+              const char *xml, unsigned int flags, GError **error)
+{
+    g_autoptr(NetDef) new_config = NULL;
+    g_autoptr(NetDef) new_live = NULL;
+    g_autofree char *stored = NULL;
+    bool live, config;
+    NetObj *net;
+
+    if (!check_flags(flags, VIR_NETWORK_UPDATE_AFFECT_LIVE | VIR_NETWORK_UPDATE_AFFECT_CONFIG,
+                     "netdrv_update", error))
+        return false;
+    MODIFY_LOCKED();
+    if (!(net = net_of_handle(handle, error)))
+        return false;
+    live = flags & VIR_NETWORK_UPDATE_AFFECT_LIVE;
+    config = flags & VIR_NETWORK_UPDATE_AFFECT_CONFIG;
+    if (!live && !config) {
+        /* "current": the running network if it runs, else the definition */
+        live = net->run != NULL;
+        config = !live;
+    }
+    if (live && !net->run) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not running",
+                    net->def->name);
+        return false;
+    }
+    if (config && !net->persistent) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot change the persistent configuration of transient network '%s'",
+                    net->def->name);
+        return false;
+    }
+    /* both computed before anything changes: a bad update changes nothing */
+    if (config &&
+        !(new_config = updated_copy(net->def, command, section, parent_index, xml, error)))
+        return false;
+    if (live &&
+        !(new_live = updated_copy(net->run->def, command, section, parent_index, xml, error)))
+        return false;
+    if (config && !(stored = netdef_format(new_config, NETDEF_FORMAT_INACTIVE, error)))
+        return false;
+    /* hosts files are re-read on SIGHUP; other options need a new dnsmasq,
+     * as does the first static host of an <ip> without ranges (or its last) */
+    if (live && !netrun_update(st.runcfg, net->run, new_live,
+                               netdef_update_needs_dnsmasq_restart(section) ||
+                                   netdef_update_dhcp_toggled(net->run->def, new_live),
+                               error))
+        return false;
+    if (config) {
+        if (!xmlstore_save(st.store, net->def->name, stored, error))
+            return false;
+        g_free(net->digest);
+        net->digest = digest_of(stored);
+        replace_def(net, g_steal_pointer(&new_config));
+    } else if (!net->persistent) {
+        /* a transient network's definition is its live one */
+        NetDef *copy = netdef_copy(net->run->def);
+
+        if (copy)
+            replace_def(net, copy);
+    }
+    log_info("network '%s': update (command %u, section %u) applied to %s%s%s", net->def->name,
+             command, section, live ? "the running network" : "", live && config ? " and " : "",
+             config ? "its definition" : "");
+    return true;
+}
+
 /* ---- queries ---- */
 
 char *
@@ -1198,11 +1300,10 @@ netdrv_get_dhcp_leases(virNetworkPtr handle, const char *mac, virNetworkDHCPLeas
 
 /* ---- for domains ---- */
 
-NetPort *
-network_driver_port_plug(const char *name, const MacAddr *mac, const char *ifname, unsigned mtu,
-                         GError **error)
+/* The record of running network @name (a lock held). */
+static const NetRun *
+active_run_by_name(const char *name, GError **error)
 {
-    MODIFY_LOCKED();
     const NetObj *net = st.initialised ? find_by_name(name) : NULL;
 
     if (!net) {
@@ -1215,7 +1316,17 @@ network_driver_port_plug(const char *name, const MacAddr *mac, const char *ifnam
                     name);
         return NULL;
     }
-    return netport_plug(net->run, mac, ifname, mtu, error);
+    return net->run;
+}
+
+NetPort *
+network_driver_port_plug(const char *name, const MacAddr *mac, const char *ifname, unsigned mtu,
+                         GError **error)
+{
+    MODIFY_LOCKED();
+    const NetRun *run = active_run_by_name(name, error);
+
+    return run ? netport_plug(run, mac, ifname, mtu, error) : NULL;
 }
 
 bool
@@ -1237,17 +1348,7 @@ char *
 network_driver_listen_address(const char *name, int family, GError **error)
 {
     READ_LOCKED();
-    const NetObj *net = st.initialised ? find_by_name(name) : NULL;
+    const NetRun *run = active_run_by_name(name, error);
 
-    if (!net) {
-        g_set_error(error, NET_ERROR, VIR_ERR_NO_NETWORK, "no network with matching name '%s'",
-                    name);
-        return NULL;
-    }
-    if (!net->run) {
-        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_INVALID, "network '%s' is not active",
-                    name);
-        return NULL;
-    }
-    return netrun_listen_address(net->run, family, error);
+    return run ? netrun_listen_address(run, family, error) : NULL;
 }

@@ -97,6 +97,8 @@ char *netdrv_get_xml_desc(virNetworkPtr net, unsigned int flags, GError **error)
 char *netdrv_get_bridge_name(virNetworkPtr net, GError **error);
 bool netdrv_get_autostart(virNetworkPtr net, int *ret_autostart, GError **error);
 bool netdrv_set_autostart(virNetworkPtr net, int autostart, GError **error);
+bool netdrv_update(virNetworkPtr net, unsigned int command, unsigned int section, int parent_index,
+                   const char *xml, unsigned int flags, GError **error);
 int netdrv_is_active(virNetworkPtr net, GError **error);
 int netdrv_is_persistent(virNetworkPtr net, GError **error);
 int netdrv_get_dhcp_leases(virNetworkPtr net, const char *mac, virNetworkDHCPLeasePtr **ret_leases,

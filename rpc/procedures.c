@@ -132,6 +132,7 @@ static const RpcProcedure remote_procedures[] = {
          PROC_TYPE(RpcDomainGetSecurityLabelListRet), 0),
     PROC(CONNECT_LIST_ALL_NETWORKS, PROC_TYPE(RpcConnectListAllNetworksArgs),
          PROC_TYPE(RpcConnectListAllNetworksRet), 0),
+    PROC(NETWORK_UPDATE, PROC_TYPE(RpcNetworkUpdateArgs), PROC_VOID, MUTATES),
     PROC(CONNECT_NETWORK_EVENT_REGISTER_ANY, PROC_TYPE(RpcConnectNetworkEventRegisterAnyArgs),
          PROC_TYPE(RpcConnectNetworkEventRegisterAnyRet), 0),
     PROC(CONNECT_NETWORK_EVENT_DEREGISTER_ANY, PROC_TYPE(RpcConnectNetworkEventDeregisterAnyArgs),

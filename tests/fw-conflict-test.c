@@ -24,6 +24,7 @@
 #include "conf/netdef.h"
 #include "net/fw-conflict.h"
 #include "net/fw.h"
+#include "tests/test-netns.h"
 #include "util/error.h"
 
 static const char *skip_reason;
@@ -77,17 +78,6 @@ build(const char *xml)
     rs = fw_build(def, def->bridge, &error);
     g_assert_no_error(error);
     return rs;
-}
-
-static bool
-check_privileged(void)
-{
-    if (!skip_reason)
-        return true;
-    if (g_strcmp0(g_getenv("CI"), "true") == 0)
-        g_error("CI=true but cannot run: %s", skip_reason);
-    g_test_skip(skip_reason);
-    return false;
 }
 
 static gint
@@ -146,7 +136,7 @@ test_clean(void)
 {
     g_autofree char *before = NULL, *after = NULL, *nft = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     before = legacy_tables();
     g_assert_cmpstr(before, ==, "");
@@ -165,7 +155,7 @@ test_nft(void)
 {
     g_autofree char *tables = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     run("nft add table inet fw\n"
         "nft add chain inet fw fwdc '{ type filter hook forward priority 0; policy drop; }'\n");
@@ -234,7 +224,7 @@ test_legacy(void)
 {
     g_autofree char *ip6 = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     run("iptables-legacy -P FORWARD DROP\n"
         "iptables-legacy -A INPUT -s 10.0.0.0/8 -j DROP\n"

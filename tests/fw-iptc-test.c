@@ -24,6 +24,7 @@
 
 #include "conf/netdef.h"
 #include "net/fw.h"
+#include "tests/test-netns.h"
 #include "util/error.h"
 
 static const char *skip_reason;
@@ -167,17 +168,6 @@ build(const char *xml)
     return rs;
 }
 
-static bool
-check_privileged(void)
-{
-    if (!skip_reason)
-        return true;
-    if (g_strcmp0(g_getenv("CI"), "true") == 0)
-        g_error("CI=true but cannot run: %s", skip_reason);
-    g_test_skip(skip_reason);
-    return false;
-}
-
 /* Our commit gives exactly what iptables-legacy gives; a second apply
  * changes nothing; removal restores the original bytes. */
 static void
@@ -189,7 +179,7 @@ test_same_as_iptables(void)
     g_autofree char *orig = NULL, *applied = NULL, *reference = NULL, *twice = NULL;
     g_autofree char *removed = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build(net_a_xml);
     b = build(net_b_xml);
@@ -229,7 +219,7 @@ test_foreign_rules(void)
     g_autofree char *orig = NULL, *applied = NULL, *reference = NULL, *removed = NULL;
     g_autofree char *cleanup = NULL, *out = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build(net_a_xml);
     be = fw_iptc_new();
@@ -272,7 +262,7 @@ test_failed_commit(void)
                    .target = FW_TARGET_JUMP,
                    .jump = "VNODE_NOPE" };
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build(net_b_xml);
     fw_ruleset_add_rule(a, &bad);
@@ -296,7 +286,7 @@ test_remove_exact(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *orig = NULL, *only_b = NULL, *after = NULL, *end = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build(net_a_xml);
     b = build(net_b_xml);

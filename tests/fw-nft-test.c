@@ -26,6 +26,7 @@
 #include "conf/netdef.h"
 #include "net/fw-nft.h"
 #include "net/fw.h"
+#include "tests/test-netns.h"
 #include "util/error.h"
 
 static const char *skip_reason;
@@ -89,17 +90,6 @@ build(const char *name)
     return rs;
 }
 
-static bool
-check_privileged(void)
-{
-    if (!skip_reason)
-        return true;
-    if (g_strcmp0(g_getenv("CI"), "true") == 0)
-        g_error("CI=true but cannot run: %s", skip_reason);
-    g_test_skip(skip_reason);
-    return false;
-}
-
 static guint
 count(const char *haystack, const char *needle)
 {
@@ -144,7 +134,7 @@ test_apply(gconstpointer opaque)
     g_autoptr(GError) error = NULL;
     g_autofree char *orig = NULL, *applied = NULL, *twice = NULL, *removed = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     rs = build(name);
     be = fw_nft_new();
@@ -192,7 +182,7 @@ test_shared_chains(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *only_b = NULL, *both = NULL, *after = NULL, *end = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build("nat");
     b = build("nat-default");
@@ -231,7 +221,7 @@ test_foreign_tables(void)
     g_autofree char *orig = NULL, *applied = NULL, *removed = NULL, *out = NULL;
     g_autofree char *clean = NULL;
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build("nat");
     be = fw_nft_new();
@@ -271,7 +261,7 @@ test_failed_commit(void)
                    .target = FW_TARGET_JUMP,
                    .jump = "VNODE_NOPE" };
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build("nat");
     fw_ruleset_add_rule(a, &bad);
@@ -316,7 +306,7 @@ test_failed_first_commit(void)
                    .target = FW_TARGET_JUMP,
                    .jump = "VNODE_NOPE2" };
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     a = build("nat-default");
     fw_ruleset_add_rule(a, &bad);
@@ -345,7 +335,7 @@ test_invalid_rule(void)
                      .in_if = "br\"0",
                      .target = FW_TARGET_ACCEPT };
 
-    if (!check_privileged())
+    if (!test_netns_usable(skip_reason))
         return;
     fw_ruleset_add_chain(rs, AF_INET, FW_TABLE_FILTER, FW_CHAIN_INPUT, "INPUT");
     fw_ruleset_add_rule(rs, &quote);

@@ -332,6 +332,35 @@ if ip -n g1 -6 route show default | grep -q 'proto ra'; then
 else
     not_ok "route: IPv6 router advertisements reach the guest" "$(ip -n g1 -6 route 2>&1)"
 fi
+# net-update on the running network (Debian's virsh, then tools/virtnode):
+# a static host and a DNS name appear at once (dnsmasq re-reads its hosts
+# files), without a restart of dnsmasq
+pid=$(dnsmasq_pid vnroute)
+# (virsh without -q, to see what it says it changed)
+out=$( (debian_client "$VIRSH" -c "$URI" net-update vnroute add ip-dhcp-host "<host mac='52:54:00:e2:60:33' name='late-guest' ip='10.213.60.51'/>" --live &&
+    "$VIRTNODE" -q -c "$URI" net-update vnroute add-last dns-host "<host ip='10.213.60.10'><hostname>scanner</hostname></host>") 2>&1)
+rc=$?
+guest_add g6 vnroute0 52:54:00:e2:60:33
+dhcp g6
+if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q 'Updated network vnroute live state' &&
+    [ "$(lease_ip g6)" = 10.213.60.51 ] && [ "$(dnsmasq_pid vnroute)" = "$pid" ]; then
+    ok "update: a static host added to the running network gets its address (same dnsmasq)"
+else
+    not_ok "update: a static host added to the running network gets its address" "$out" "$(cat "$TMP/lease.g6" "$TMP/udhcpc.g6.log" 2>&1)"
+fi
+got=$(ip netns exec g1 busybox nslookup scanner.vnet.test 10.213.60.1 2>&1)
+if printf '%s\n' "$got" | grep -q '10.213.60.10' && V net-dumpxml vnroute | grep -q "<host mac='52:54:00:e2:60:33' name='late-guest' ip='10.213.60.51'/>"; then
+    ok "update: the new DNS name resolves; the live XML shows both"
+else
+    not_ok "update: the new DNS name resolves; the live XML shows both" "$got"
+fi
+out=$(V net-update vnroute add ip-dhcp-host "<host mac='52:54:00:e2:60:34' ip='10.99.0.5'/>" 2>&1)
+if [ $? -ne 0 ] && ! V net-dumpxml vnroute | grep -q "52:54:00:e2:60:34"; then
+    ok "update: a host outside the subnet is refused, nothing changes ($(printf '%s' "$out" | tail -n 1))"
+else
+    not_ok "update: a host outside the subnet is refused" "$out"
+fi
+guest_del g6
 got=$(V net-dhcp-leases vnroute 2>&1)
 if printf '%s\n' "$got" | grep -q '52:54:00:e2:60:32 .*10.213.60.50/24 .*static-guest'; then
     ok "route: net-dhcp-leases shows the static host with its name"

@@ -67,3 +67,15 @@ test_netns_in_ci(void)
 {
     return g_strcmp0(g_getenv("CI"), "true") == 0;
 }
+
+bool
+test_netns_usable(const char *why_not)
+{
+    if (!why_not)
+        return true;
+    if (test_netns_in_ci())
+        g_test_fail_printf("CI=true but this test cannot run: %s", why_not);
+    else
+        g_test_skip(why_not);
+    return false;
+}

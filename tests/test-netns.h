@@ -20,3 +20,8 @@ bool test_netns_enter(const char **ret_why);
 
 /* True if the environment says CI=true (privileged tests must not skip). */
 bool test_netns_in_ci(void);
+
+/* For a privileged test case: true when @why_not is NULL (the namespace is
+ * there); else the case is skipped with @why_not, or fails under CI=true
+ * (where a skip would hide a missing test). */
+bool test_netns_usable(const char *why_not);

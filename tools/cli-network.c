@@ -331,6 +331,102 @@ cmd_net_dhcp_leases(CliCtl *ctl, const CliCmd *cmd)
     return true;
 }
 
+/* net-update: virsh's command and section names, in the API's numbering */
+static const char *const net_update_commands[] = { [VIR_NETWORK_UPDATE_COMMAND_MODIFY] = "modify",
+                                                   [VIR_NETWORK_UPDATE_COMMAND_DELETE] = "delete",
+                                                   [VIR_NETWORK_UPDATE_COMMAND_ADD_LAST] =
+                                                       "add-last",
+                                                   [VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST] =
+                                                       "add-first" };
+static const char *const net_update_sections[] = {
+    [VIR_NETWORK_SECTION_BRIDGE] = "bridge",
+    [VIR_NETWORK_SECTION_DOMAIN] = "domain",
+    [VIR_NETWORK_SECTION_IP] = "ip",
+    [VIR_NETWORK_SECTION_IP_DHCP_HOST] = "ip-dhcp-host",
+    [VIR_NETWORK_SECTION_IP_DHCP_RANGE] = "ip-dhcp-range",
+    [VIR_NETWORK_SECTION_FORWARD] = "forward",
+    [VIR_NETWORK_SECTION_FORWARD_INTERFACE] = "forward-interface",
+    [VIR_NETWORK_SECTION_FORWARD_PF] = "forward-pf",
+    [VIR_NETWORK_SECTION_PORTGROUP] = "portgroup",
+    [VIR_NETWORK_SECTION_DNS_HOST] = "dns-host",
+    [VIR_NETWORK_SECTION_DNS_TXT] = "dns-txt",
+    [VIR_NETWORK_SECTION_DNS_SRV] = "dns-srv",
+};
+
+static int
+name_index(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (names[i] && g_str_equal(names[i], name))
+            return (int)i;
+    }
+    return -1;
+}
+
+static bool
+cmd_net_update(CliCtl *ctl, const CliCmd *cmd)
+{
+    g_autoptr(virNetwork) net = NULL;
+    g_autofree char *xml_text = NULL;
+    const char *command_name = cli_opt_string(cmd, "command");
+    const char *section_name = cli_opt_string(cmd, "section");
+    const char *xml = cli_opt_string(cmd, "xml");
+    const char *parent = cli_opt_string(cmd, "parent-index");
+    bool live = cli_opt_bool(cmd, "live"), config = cli_opt_bool(cmd, "config");
+    unsigned int flags = 0;
+    int command, section, parent_index;
+    gint64 parsed = -1;
+    const char *affected;
+
+    if (cli_opt_bool(cmd, "current") && (live || config)) {
+        cli_error("Options --current and --%s are mutually exclusive", live ? "live" : "config");
+        return false;
+    }
+    if (!(net = cli_lookup_network(ctl, cmd, "network", CLI_BY_UUID | CLI_BY_NAME, NULL)))
+        return false;
+    command =
+        g_str_equal(command_name, "add")
+            ? VIR_NETWORK_UPDATE_COMMAND_ADD_LAST
+            : name_index(net_update_commands, G_N_ELEMENTS(net_update_commands), command_name);
+    if (command < 0) {
+        cli_error("unrecognized command name '%s'", command_name);
+        return false;
+    }
+    if ((section = name_index(net_update_sections, G_N_ELEMENTS(net_update_sections),
+                              section_name)) < 0) {
+        cli_error("unrecognized section name '%s'", section_name);
+        return false;
+    }
+    if (parent && !g_ascii_string_to_signed(parent, 10, -1, G_MAXINT, &parsed, NULL)) {
+        cli_error("Numeric value '%s' for <parent-index> option is malformed or out of range",
+                  parent);
+        return false;
+    }
+    parent_index = (int)parsed;
+    /* the XML itself, or a file holding it */
+    if (xml[0] != '<') {
+        if (!(xml_text = cli_read_file(xml)))
+            return false;
+        xml = xml_text;
+    }
+    if (live)
+        flags |= VIR_NETWORK_UPDATE_AFFECT_LIVE;
+    if (config)
+        flags |= VIR_NETWORK_UPDATE_AFFECT_CONFIG;
+    if (virNetworkUpdate(net, (unsigned)command, (unsigned)section, parent_index, xml, flags) < 0) {
+        cli_error("Failed to update network %s", virNetworkGetName(net));
+        return false;
+    }
+    if (config)
+        affected = live ? "persistent config and live state" : "persistent config";
+    else if (live || virNetworkIsActive(net) == 1)
+        affected = "live state";
+    else
+        affected = "persistent config";
+    cli_print_extra(ctl, "Updated network %s %s\n", virNetworkGetName(net), affected);
+    return true;
+}
+
 /* ---- tables ------------------------------------------------------------ */
 
 static const CliOptDef opts_network_any[] = { NETWORK_OPT_ANY, { NULL } };
@@ -375,6 +471,20 @@ static const CliOptDef opts_net_dhcp_leases[] = {
     { NULL },
 };
 
+static const CliOptDef opts_net_update[] = {
+    NETWORK_OPT_ANY,
+    { "command", CLI_OPT_DATA, "type of update (add-first, add-last (add), delete, or modify)" },
+    { "section", CLI_OPT_DATA, "which section of network configuration to update" },
+    { "xml", CLI_OPT_DATA,
+      "name of file containing xml (or, if it starts with '<', the complete text of the xml "
+      "element) to add/modify in, or to be deleted from the network configuration" },
+    { "parent-index", CLI_OPT_STRING, "which parent object to search through" },
+    { "config", CLI_OPT_BOOL, "affect next network startup" },
+    { "live", CLI_OPT_BOOL, "affect running network" },
+    { "current", CLI_OPT_BOOL, "affect current state of network" },
+    { NULL },
+};
+
 const CliCmdDef cli_network_cmds[] = {
     { "net-autostart", cmd_net_autostart, opts_net_autostart, "autostart a network",
       "Configure a network to be automatically started at boot.", 0 },
@@ -398,6 +508,9 @@ const CliCmdDef cli_network_cmds[] = {
       "Start a network.", 0 },
     { "net-undefine", cmd_net_undefine, opts_network_any, "undefine a persistent network",
       "Undefine the configuration for a persistent network.", 0 },
+    { "net-update", cmd_net_update, opts_net_update,
+      "update parts of an existing network's configuration",
+      "Update part of an existing network's configuration.", 0 },
     { "net-uuid", cmd_net_uuid, opts_net_uuid, "convert a network name to network UUID", NULL, 0 },
     { NULL },
 };

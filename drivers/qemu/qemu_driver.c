@@ -267,6 +267,7 @@ const HypervisorDriver qemu_driver = {
     .network_get_bridge_name = netdrv_get_bridge_name,
     .network_get_autostart = netdrv_get_autostart,
     .network_set_autostart = netdrv_set_autostart,
+    .network_update = netdrv_update,
     .network_is_active = netdrv_is_active,
     .network_is_persistent = netdrv_is_persistent,
     .network_get_dhcp_leases = netdrv_get_dhcp_leases,

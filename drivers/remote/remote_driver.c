@@ -1042,6 +1042,23 @@ remote_network_set_autostart(virNetworkPtr net, int autostart, GError **error)
     return CALL(net->conn, NETWORK_SET_AUTOSTART, &args, NULL, error);
 }
 
+static bool
+remote_network_update(virNetworkPtr net, unsigned int command, unsigned int section,
+                      int parent_index, const char *xml, unsigned int flags, GError **error)
+{
+    /* the agent answers feature 16: command and section go in the API's order */
+    RpcNetworkUpdateArgs args = {
+        .command = command,
+        .section = section,
+        .parent_index = parent_index,
+        .xml = (char *)xml,
+        .flags = flags,
+    };
+
+    network_arg(&args.net, net);
+    return CALL(net->conn, NETWORK_UPDATE, &args, NULL, error);
+}
+
 static int
 remote_network_is_active(virNetworkPtr net, GError **error)
 {
@@ -1177,6 +1194,7 @@ const HypervisorDriver remote_driver = {
     .network_get_bridge_name = remote_network_get_bridge_name,
     .network_get_autostart = remote_network_get_autostart,
     .network_set_autostart = remote_network_set_autostart,
+    .network_update = remote_network_update,
     .network_is_active = remote_network_is_active,
     .network_is_persistent = remote_network_is_persistent,
     .network_get_dhcp_leases = remote_network_get_dhcp_leases,
