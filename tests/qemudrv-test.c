@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1107,6 +1108,21 @@ test_network(Fixture *f, gconstpointer data G_GNUC_UNUSED)
                  "this process cannot run networks (no runtime configured)");
     g_assert_false(qemu_driver.network_destroy(net1, &err));
     assert_error(err, VIR_ERR_OPERATION_INVALID, "network 'net1' is not active");
+
+    /* what a domain's <listen type='network'> and its NICs get from an
+     * unknown or inactive network (the running cases: netrun-test) */
+    g_assert_null(network_driver_listen_address("nosuchnet", AF_INET, &err));
+    assert_error(err, VIR_ERR_NO_NETWORK, "no network with matching name 'nosuchnet'");
+    g_assert_null(network_driver_listen_address("net1", AF_INET, &err));
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "network 'net1' is not active");
+    {
+        MacAddr mac = { { 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 } };
+
+        g_assert_null(network_driver_port_plug("net1", &mac, NULL, 0, &err));
+        assert_error(err, VIR_ERR_OPERATION_INVALID, "network 'net1' is not active");
+        g_assert_null(network_driver_port_plug("nosuchnet", &mac, NULL, 0, &err));
+        assert_error(err, VIR_ERR_NO_NETWORK, "no network with matching name 'nosuchnet'");
+    }
 
     /* undefine: file and autostart link go */
     g_assert_true(qemu_driver.network_undefine(net2, &err));
