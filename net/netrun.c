@@ -1084,20 +1084,49 @@ netrun_adopt(const NetRunConfig *cfg, const char *name, GError **error)
                     "network '%s' cannot be adopted: %s; its leftovers were removed", name, why);
         return NULL;
     }
-    if (run->dnsmasq.pid > 0 && !dnsmasq_is_alive(run->dnsmasq.pid, run->dnsmasq.start_time)) {
-        g_autofree char *helper = dnsmasq_find_helper(error);
-        DnsmasqPaths dp;
-
-        if (!helper)
-            return NULL;
-        log_warn("network '%s': its dnsmasq (pid %d) is gone, starting it again", name,
-                 (int)run->dnsmasq.pid);
-        netrun_dnsmasq_paths(cfg, &p, run->bridge, helper, &dp);
-        if (!dnsmasq_start(run->def, &dp, &run->dnsmasq, error) ||
-            !netrun_save_status(run, p.status, error))
-            return NULL;
-    }
+    if (!netrun_revive_dnsmasq(cfg, run, error))
+        return NULL;
     return g_steal_pointer(&run);
+}
+
+void
+netrun_forget_dnsmasq(const NetRunConfig *cfg, NetRun *run)
+{
+    g_auto(NetRunPaths) p = { 0 };
+    g_autoptr(GError) err = NULL;
+    DnsmasqPaths dp;
+
+    netrun_paths_init(cfg, run->def->name, &p);
+    netrun_dnsmasq_paths(cfg, &p, run->bridge, NULL, &dp);
+    dnsmasq_stop(&run->dnsmasq, &dp, 0, NULL); /* reaps it, removes the pid file */
+    run->dnsmasq = (DnsmasqProc){ 0 };
+    if (!netrun_save_status(run, p.status, &err))
+        log_warn("network '%s': %s", run->def->name, err->message);
+}
+
+bool
+netrun_revive_dnsmasq(const NetRunConfig *cfg, NetRun *run, GError **error)
+{
+    g_auto(NetRunPaths) p = { 0 };
+    g_autofree char *helper = NULL;
+    DnsmasqPaths dp;
+
+    if (run->dnsmasq.pid <= 0 || dnsmasq_is_alive(run->dnsmasq.pid, run->dnsmasq.start_time))
+        return true;
+    if (!(helper = dnsmasq_find_helper(error)))
+        return false;
+    log_warn("network '%s': its dnsmasq (pid %d) is gone, starting it again", run->def->name,
+             (int)run->dnsmasq.pid);
+    netrun_paths_init(cfg, run->def->name, &p);
+    netrun_dnsmasq_paths(cfg, &p, run->bridge, helper, &dp);
+    /* reaps it if it is our child, removes its stale pid file */
+    dnsmasq_stop(&run->dnsmasq, &dp, 0, NULL);
+    run->dnsmasq = (DnsmasqProc){ 0 };
+    if (!dnsmasq_start(run->def, &dp, &run->dnsmasq, error)) {
+        g_prefix_error(error, "network '%s': ", run->def->name);
+        return false;
+    }
+    return netrun_save_status(run, p.status, error);
 }
 
 /* ---- changes while running ---- */

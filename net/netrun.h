@@ -133,6 +133,14 @@ GPtrArray *netrun_list_status(const NetRunConfig *cfg);
  * VIR_ERR_OPERATION_FAILED saying why. */
 NetRun *netrun_adopt(const NetRunConfig *cfg, const char *name, GError **error);
 
+/* When @run's dnsmasq is gone (it crashed, someone killed it), reaps it
+ * and starts a new one (logged); nothing when it runs or @run has none.
+ * On failure @run records no dnsmasq any more. */
+bool netrun_revive_dnsmasq(const NetRunConfig *cfg, NetRun *run, GError **error);
+
+/* Reaps @run's exited dnsmasq and records that it has none any more. */
+void netrun_forget_dnsmasq(const NetRunConfig *cfg, NetRun *run);
+
 /* Makes running @run use @newdef (same network, other DHCP hosts or
  * ranges, DNS entries...; bridge, addresses and forward mode unchanged):
  * dnsmasq re-reads its hosts files (SIGHUP), or with @restart_dnsmasq

@@ -5,8 +5,10 @@
  */
 #include <config.h>
 
+#include <glib-unix.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "conf/netdef-update.h"
@@ -31,8 +33,10 @@ typedef struct NetObj {
     NetDef *def;     /* the persistent config; for a transient network its live one */
     bool persistent; /* has a file under ETC */
     bool autostart;
-    char *digest; /* SHA-256 of the file as stored: tells reload what changed */
-    NetRun *run;  /* NULL: not active */
+    char *digest;        /* SHA-256 of the file as stored: tells reload what changed */
+    NetRun *run;         /* NULL: not active */
+    guint dnsmasq_watch; /* main-loop source noticing dnsmasq's exit, 0: none */
+    gint64 revived[3];   /* when its dnsmasq was last started again (monotonic) */
 } NetObj;
 
 typedef struct NetTables {
@@ -63,6 +67,8 @@ net_obj_free(NetObj *net)
         return;
     netdef_free(net->def);
     g_free(net->digest);
+    if (net->dnsmasq_watch)
+        g_source_remove(net->dnsmasq_watch);
     netrun_free(net->run); /* the network keeps running: only the record goes */
     g_free(net);
 }
@@ -233,6 +239,101 @@ assign_mac(NetDef *def)
         return;
     mac_generate(prefix, &def->mac);
     def->mac_specified = true;
+}
+
+/* ---- dnsmasq watch ---- */
+
+/* A network's dnsmasq that exits on its own (a crash, a kill) is reaped
+ * and started again at once, from the main loop: guests keep DHCP and DNS.
+ * Three restarts within a minute and it is left down (logged): it would
+ * only fail again. */
+#define DNSMASQ_REVIVE_WINDOW_US (60 * G_USEC_PER_SEC)
+
+typedef struct DnsmasqWatch {
+    char *name;
+    pid_t pid;
+    int pidfd;
+} DnsmasqWatch;
+
+static void
+dnsmasq_watch_free(gpointer data)
+{
+    DnsmasqWatch *w = data;
+
+    close(w->pidfd);
+    g_free(w->name);
+    g_free(w);
+}
+
+static void watch_dnsmasq(NetObj *net);
+static NetObj *find_by_name(const char *name);
+
+static gboolean
+dnsmasq_exited(gint fd G_GNUC_UNUSED, GIOCondition cond G_GNUC_UNUSED, gpointer data)
+{
+    const DnsmasqWatch *w = data;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
+    NetObj *net = st.initialised ? find_by_name(w->name) : NULL;
+    g_autoptr(GError) err = NULL;
+    gint64 now = g_get_monotonic_time();
+
+    if (!net || !net->run || net->run->dnsmasq.pid != w->pid)
+        return G_SOURCE_REMOVE; /* stopped or replaced meanwhile */
+    net->dnsmasq_watch = 0;     /* this source ends here */
+    if (net->revived[0] && now - net->revived[0] < DNSMASQ_REVIVE_WINDOW_US) {
+        log_error("network '%s': its dnsmasq (pid %d) exited again, the third time within a "
+                  "minute: not starting it again (net-destroy and net-start to retry)",
+                  w->name, (int)w->pid);
+        netrun_forget_dnsmasq(st.runcfg, net->run);
+        return G_SOURCE_REMOVE;
+    }
+    memmove(net->revived, net->revived + 1, sizeof(net->revived) - sizeof(net->revived[0]));
+    net->revived[G_N_ELEMENTS(net->revived) - 1] = now;
+    if (!netrun_revive_dnsmasq(st.runcfg, net->run, &err))
+        log_error("network '%s': %s", w->name, err->message);
+    else
+        watch_dnsmasq(net);
+    return G_SOURCE_REMOVE;
+}
+
+/* Watches @net's dnsmasq (with st.modify_lock held). */
+static void
+watch_dnsmasq(NetObj *net)
+{
+    DnsmasqWatch *w;
+    int fd;
+
+    if (net->dnsmasq_watch || !net->run || net->run->dnsmasq.pid <= 0)
+        return;
+    if ((fd = (int)syscall(SYS_pidfd_open, net->run->dnsmasq.pid, 0)) < 0) {
+        log_warn("network '%s': cannot watch its dnsmasq (pid %d): %s", net->def->name,
+                 (int)net->run->dnsmasq.pid, g_strerror(errno));
+        return;
+    }
+    w = g_new0(DnsmasqWatch, 1);
+    w->name = g_strdup(net->def->name);
+    w->pid = net->run->dnsmasq.pid;
+    w->pidfd = fd; /* closed with the source */
+    net->dnsmasq_watch =
+        g_unix_fd_add_full(G_PRIORITY_DEFAULT, fd, G_IO_IN, dnsmasq_exited, w, dnsmasq_watch_free);
+}
+
+/* @to takes over @from's running network: the watch goes along (the
+ * source finds the network by name) */
+static void
+move_watch(NetObj *to, NetObj *from)
+{
+    to->dnsmasq_watch = from->dnsmasq_watch;
+    from->dnsmasq_watch = 0;
+    memcpy(to->revived, from->revived, sizeof(to->revived));
+}
+
+static void
+unwatch_dnsmasq(NetObj *net)
+{
+    if (net->dnsmasq_watch)
+        g_source_remove(net->dnsmasq_watch);
+    net->dnsmasq_watch = 0;
 }
 
 /* ---- connections and events ---- */
@@ -441,6 +542,14 @@ network_driver_init(const char *dir, GError **error)
     st.tables = t;
     st.initialised = true;
     g_rw_lock_writer_unlock(&st.lock);
+    if (st.runcfg) {
+        GHashTableIter iter;
+        NetObj *net;
+
+        g_hash_table_iter_init(&iter, st.tables.by_name);
+        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&net))
+            watch_dnsmasq(net);
+    }
     return true;
 }
 
@@ -503,11 +612,13 @@ network_driver_reload(GError **error)
         if (net->run) {
             if (now && memcmp(now->def->uuid, net->def->uuid, UUID_LEN) == 0) {
                 now->run = g_steal_pointer(&net->run);
+                move_watch(now, net);
             } else if (!now && !find_uuid_in(&t, net->def->uuid)) {
                 NetObj *transient = g_new0(NetObj, 1);
 
                 transient->def = netdef_copy(net->run->def);
                 transient->run = g_steal_pointer(&net->run);
+                move_watch(transient, net);
                 if (!transient->def)
                     transient->def = netdef_copy(transient->run->def);
                 tables_put(&t, transient);
@@ -809,8 +920,10 @@ netdrv_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, GErro
     added = g_steal_pointer(&net);
     g_rw_lock_writer_lock(&st.lock);
     /* a running network keeps running with its live definition */
-    if (existing)
+    if (existing) {
         added->run = g_steal_pointer(&existing->run);
+        move_watch(added, existing);
+    }
     tables_put(&st.tables, added);
     g_rw_lock_writer_unlock(&st.lock);
     emit_event(added->def->name, added->def->uuid, VIR_NETWORK_EVENT_DEFINED);
@@ -913,6 +1026,8 @@ start_locked(NetObj *net, const NetDef *def, GError **error)
     g_rw_lock_writer_lock(&st.lock);
     net->run = run;
     g_rw_lock_writer_unlock(&st.lock);
+    memset(net->revived, 0, sizeof(net->revived));
+    watch_dnsmasq(net);
     log_info("network '%s' started (bridge %s)", def->name, run->bridge ? run->bridge : "-");
     emit_event(net->def->name, net->def->uuid, VIR_NETWORK_EVENT_STARTED);
     return true;
@@ -989,6 +1104,7 @@ netdrv_destroy(virNetworkPtr handle, GError **error)
         return false;
     }
     others = active_runs(net);
+    unwatch_dnsmasq(net);
     /* a failed step is reported, but the network is no longer running:
      * what could be removed was */
     ok = netrun_stop(st.runcfg, net->run, others, error);
@@ -1118,11 +1234,16 @@ netdrv_update(virNetworkPtr handle, unsigned int command, unsigned int section, 
         return false;
     /* hosts files are re-read on SIGHUP; other options need a new dnsmasq,
      * as does the first static host of an <ip> without ranges (or its last) */
+    /* a replaced dnsmasq gets a watch of its own */
+    unwatch_dnsmasq(net);
     if (live && !netrun_update(st.runcfg, net->run, new_live,
                                netdef_update_needs_dnsmasq_restart(section) ||
                                    netdef_update_dhcp_toggled(net->run->def, new_live),
-                               error))
+                               error)) {
+        watch_dnsmasq(net);
         return false;
+    }
+    watch_dnsmasq(net);
     if (config) {
         if (!xmlstore_save(st.store, net->def->name, stored, error))
             return false;

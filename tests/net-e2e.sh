@@ -595,6 +595,49 @@ else
 fi
 guest_del g5
 
+# dnsmasq killed behind the agent's back: reaped and started again at
+# once, guests keep getting leases; after three restarts within a minute
+# it is left down (it would only fail again)
+# new_dnsmasq OLD: waits (3 s) for a live dnsmasq of vnroute other than OLD
+new_dnsmasq() {
+    i=0
+    while [ "$i" -lt 60 ]; do
+        p=$(dnsmasq_pid vnroute)
+        if [ -n "$p" ] && [ "$p" != "$1" ] && kill -0 "$p" 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+old=$(dnsmasq_pid vnroute)
+kill -KILL "$old"
+if new=$(new_dnsmasq "$old"); then
+    guest_add g7 vnroute0
+    if dhcp g7; then
+        ok "dnsmasq killed: started again at once (pid $old -> $new), a guest gets $(lease_ip g7)"
+    else
+        not_ok "dnsmasq killed: a guest gets a lease from the new one" "$(cat "$TMP/udhcpc.g7.log")"
+    fi
+    guest_del g7
+else
+    not_ok "dnsmasq killed: started again at once" "$(tail -n 5 "$AGENT_LOG")"
+fi
+for attempt in 2 3 4; do
+    old=$(dnsmasq_pid vnroute)
+    kill -KILL "$old" 2>/dev/null
+    new=$(new_dnsmasq "$old") || break
+done
+sleep 0.3
+if [ "$attempt" = 4 ] && [ -z "$new" ] &&
+    grep -q "network 'vnroute': its dnsmasq (pid $old) exited again, the third time within a minute" "$AGENT_LOG"; then
+    ok "dnsmasq killed a fourth time within a minute: left down, logged"
+else
+    not_ok "dnsmasq killed a fourth time within a minute: left down, logged" "attempt $attempt new '$new'" "$(tail -n 5 "$AGENT_LOG")"
+fi
+
 # a reboot: processes, links and rules gone, RUN cleared
 agent_stop
 for netname in default vnroute; do
