@@ -637,32 +637,15 @@ update_dns_txt(const Update *u, Change *c, GError **error)
 /* ---- the operation ---------------------------------------------------------- */
 
 /* Parses @xml whatever its root element (libvirt checks the element per
- * section, with its own message). xml_parse_string() insists on a root
- * name, and fails with VIR_ERR_XML_ERROR only for a well-formed document
- * with another root, which is then read again as is. */
+ * section, with its own message). */
 static xmlDoc *
 parse_update_xml(const char *xml, GError **error)
 {
-    g_autoptr(GError) err = NULL;
-    xmlDoc *doc;
-
     if (!xml) {
         g_set_error(error, Q, VIR_ERR_INVALID_ARG, "no XML given for the network update");
         return NULL;
     }
-    if ((doc = xml_parse_string(xml, UPDATE_XML_WHAT, "-", Q, &err)))
-        return doc; /* cannot happen: "-" is no element name */
-    if (err->code != VIR_ERR_XML_ERROR) {
-        g_propagate_error(error, g_steal_pointer(&err));
-        return NULL;
-    }
-    doc = xmlReadMemory(xml, (int)strlen(xml), UPDATE_XML_WHAT, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        g_clear_pointer(&doc, xmlFreeDoc);
-        g_set_error(error, Q, VIR_ERR_XML_DETAIL, "(%s): cannot parse the update", UPDATE_XML_WHAT);
-    }
-    return doc;
+    return xml_parse_string(xml, UPDATE_XML_WHAT, NULL, Q, error);
 }
 
 /* libvirt's name of a section it refuses to update; NULL for the ones

@@ -84,9 +84,9 @@ xml_parse_string(const char *xml, const char *what, const char *root, GQuark qua
         return NULL;
     }
     top = xmlDocGetRootElement(doc);
-    if (!top || strcmp((const char *)top->name, root) != 0) {
+    if (!top || (root && strcmp((const char *)top->name, root) != 0)) {
         g_set_error(error, quark, VIR_ERR_XML_ERROR, "unexpected root element <%s>, expecting <%s>",
-                    top ? (const char *)top->name : "", root);
+                    top ? (const char *)top->name : "", root ? root : "an element");
         return NULL;
     }
     return g_steal_pointer(&doc);

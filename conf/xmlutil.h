@@ -26,7 +26,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
 void xml_init(void);
 
 /* Parses @xml (no network, no entity expansion) and checks that the root
- * element is @root. @what names the document in messages, as libvirt does
+ * element is @root (NULL: any element). @what names the document in messages, as libvirt does
  * ("network_definition"). Malformed XML: VIR_ERR_XML_DETAIL in @quark with
  * "(what):LINE: problem"; wrong root: VIR_ERR_XML_ERROR. */
 xmlDoc *xml_parse_string(const char *xml, const char *what, const char *root, GQuark quark,
