@@ -11,7 +11,8 @@ noinst_LTLIBRARIES += drivers/qemu/libvnqemudrv.la
 drivers_qemu_libvnqemudrv_la_SOURCES = \
 	drivers/qemu/qemu_driver.c drivers/qemu/qemu_driver.h \
 	drivers/qemu/qemu_domain.c drivers/qemu/qemu_domain.h \
-	drivers/qemu/qemu_conf.c drivers/qemu/qemu_conf.h
+	drivers/qemu/qemu_conf.c drivers/qemu/qemu_conf.h \
+	drivers/qemu/qemu_ports.c drivers/qemu/qemu_ports.h
 drivers_qemu_libvnqemudrv_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
 
 # Everything a program needs around qemu_driver (convenience libraries do
@@ -35,3 +36,9 @@ tests_qemudrv_test_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_SRCDIR='"$(abs_top_srcdir
 tests_qemudrv_test_LDADD = $(QEMU_DRIVER_LIBS)
 TESTS += tests/qemudrv-test
 EXTRA_DIST += tests/data/qemudrv
+
+# display port ranges (autoport): loopback listeners only
+check_PROGRAMS += tests/qemu-ports-test
+tests_qemu_ports_test_SOURCES = tests/qemu-ports-test.c
+tests_qemu_ports_test_LDADD = $(QEMU_DRIVER_LIBS)
+TESTS += tests/qemu-ports-test
