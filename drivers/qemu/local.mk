@@ -12,7 +12,8 @@ drivers_qemu_libvnqemudrv_la_SOURCES = \
 	drivers/qemu/qemu_driver.c drivers/qemu/qemu_driver.h \
 	drivers/qemu/qemu_domain.c drivers/qemu/qemu_domain.h \
 	drivers/qemu/qemu_conf.c drivers/qemu/qemu_conf.h \
-	drivers/qemu/qemu_ports.c drivers/qemu/qemu_ports.h
+	drivers/qemu/qemu_ports.c drivers/qemu/qemu_ports.h \
+	drivers/qemu/qemu_status.c drivers/qemu/qemu_status.h
 drivers_qemu_libvnqemudrv_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
 
 # Everything a program needs around qemu_driver (convenience libraries do
@@ -42,3 +43,9 @@ check_PROGRAMS += tests/qemu-ports-test
 tests_qemu_ports_test_SOURCES = tests/qemu-ports-test.c
 tests_qemu_ports_test_LDADD = $(QEMU_DRIVER_LIBS)
 TESTS += tests/qemu-ports-test
+
+# a running domain's status record (RUN/qemu/NAME.xml)
+check_PROGRAMS += tests/qemu-status-test
+tests_qemu_status_test_SOURCES = tests/qemu-status-test.c
+tests_qemu_status_test_LDADD = $(QEMU_DRIVER_LIBS)
+TESTS += tests/qemu-status-test
