@@ -3,8 +3,9 @@
 # boots it under qemu (TCG) with a virtio-net NIC on qemu's user-mode
 # network, restricted (restrict=on: no traffic leaves qemu), whose built-in
 # DHCP server hands out 10.0.2.15 (and, restricted, no router). Checks
-# the guest's console reports its lease and READY, then presses the ACPI power button over QMP and checks the guest says so and
-# qemu exits by itself.
+# the guest's console reports its lease and READY, then presses the ACPI
+# power button over QMP and checks the guest says so and qemu exits by
+# itself.
 #
 # Without the packages (no network access to the Debian mirror and nothing
 # cached) or without qemu the test skips, and fails instead under CI=true.
