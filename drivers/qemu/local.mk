@@ -19,7 +19,8 @@ drivers_qemu_libvnqemudrv_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
 # Everything a program needs around qemu_driver (convenience libraries do
 # not pull each other in). A program that also links lib/libvncore.la must
 # provide driver_registry_list() (lib/driver-registry.h), as the tests do.
-QEMU_DRIVER_LIBS = drivers/qemu/libvnqemudrv.la net/libvnnetdrv.la net/libvnport.la \
+QEMU_DRIVER_LIBS = drivers/qemu/libvnqemudrv.la drivers/qemu/libvnqemucaps.la \
+	drivers/qemu/libvnqmp.la net/libvnnetdrv.la net/libvnport.la \
 	net/libvnfwnft.la net/libvnfw.la \
 	net/libvnnetlink.la net/libvndnsmasq.la util/libvncmd.la util/libvnstore.la \
 	lib/libvncore.la conf/libvndomconf.la conf/libvnnetconf.la conf/libvncaps.la \

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf/caps.h"
+#include "drivers/qemu/qemu_capabilities.h"
 #include "drivers/qemu/qemu_conf.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -26,7 +27,8 @@
 /* Guards everything below. */
 static GMutex conf_lock;
 static const HostinfoPaths *host_paths;
-static char *caps_xml; /* formatted once; NULL until the first request */
+static char *caps_xml;        /* formatted once; NULL until the first request */
+static guint caps_generation; /* qemu_caps_generation() caps_xml was built at */
 
 /* The emulator whose version is cached, and how it looked then. */
 static struct {
@@ -93,6 +95,8 @@ add_guest(Caps *caps, const HostinfoEmulator *emu, const char *host, bool kvm)
     CapsGuest *guest = caps_add_guest(caps, "hvm", emu->arch, emu->wordsize, emu->path);
     bool x86 = strcmp(emu->arch, "x86_64") == 0 || strcmp(emu->arch, "i686") == 0;
 
+    /* the machines of a binary probed already (listing never runs one) */
+    qemu_caps_guest_add_machines(guest);
     caps_guest_add_domain(guest, "qemu", NULL);
     if (kvm && kvm_runs_arch(host, emu->arch))
         caps_guest_add_domain(guest, "kvm", NULL);
@@ -158,11 +162,14 @@ qemu_conf_get_capabilities(GError **error)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&conf_lock);
 
-    if (!caps_xml) {
-        g_autoptr(Caps) caps = caps_build(error);
+    /* built again once a probe taught us more machines */
+    if (!caps_xml || caps_generation != qemu_caps_generation()) {
+        g_autoptr(Caps) caps = NULL;
 
-        if (!caps)
+        caps_generation = qemu_caps_generation();
+        if (!(caps = caps_build(error)))
             return NULL;
+        g_free(caps_xml);
         caps_xml = caps_format(caps);
     }
     return g_strdup(caps_xml);

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "drivers/qemu/qemu_capabilities.h"
 #include "drivers/qemu/qemu_conf.h"
 #include "drivers/qemu/qemu_domain.h"
 #include "drivers/qemu/qemu_driver.h"
@@ -25,9 +26,14 @@ bool
 qemu_driver_init(const char *config_dir, const char *state, const char *run, GError **error)
 {
     g_autofree char *net_dir = g_build_filename(config_dir, "networks", NULL);
+    g_autofree char *caps_dir = g_build_filename(state, "qemu", "capabilities", NULL);
+    g_autoptr(GError) caps_error = NULL;
 
     if (!qemu_domain_state_init(config_dir, error))
         return false;
+    /* what earlier agents learnt of the qemu binaries: nothing re-probed */
+    if (!qemu_caps_set_cache_dir(caps_dir, &caps_error))
+        log_warn("qemu capabilities will not be kept across restarts: %s", caps_error->message);
     if (!network_driver_init(net_dir, error)) {
         qemu_domain_state_shutdown();
         return false;
