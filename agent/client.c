@@ -483,6 +483,11 @@ agent_client_update_reading(AgentClient *c)
     if (want && !c->read_source) {
         c->read_source = g_unix_fd_source_new(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
         g_source_set_callback(c->read_source, G_SOURCE_FUNC(client_read_cb), c, NULL);
+        /* GLib blocks a source around each dispatch unless it may recurse:
+         * taking its fd out of the poll set and back, two wakeups of the
+         * loop (eventfd writes and one more poll) per message. Nothing
+         * runs a nested loop here, so there is nothing to block against. */
+        g_source_set_can_recurse(c->read_source, TRUE);
         g_source_attach(c->read_source, server->context);
     } else if (!want && c->read_source) {
         client_source_destroy(&c->read_source);
