@@ -11,6 +11,7 @@
 
 #include "agent/agent.h"
 #include "agent/dispatch.h"
+#include "drivers/qemu/qemu_domain.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "conf/xmlutil.h"
 #include "lib/object.h"
@@ -70,6 +71,18 @@ agent_configure_networks(Agent *agent)
     network_driver_configure(cfg);
 }
 
+/* Where running guests keep their monitor sockets and status records
+ * (RUN/qemu) and qemu's output (LOG/qemu). */
+static void
+agent_configure_domains(Agent *agent)
+{
+    const AgentPaths *paths = agent_get_paths(agent);
+    g_autofree char *run = g_build_filename(paths->run_dir, "qemu", NULL);
+    g_autofree char *log = g_build_filename(paths->log_dir, "qemu", NULL);
+
+    qemu_domain_set_runtime(run, log);
+}
+
 static bool
 agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
@@ -79,6 +92,7 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
     virEventRegisterDefaultImpl();
     dispatcher_apply_config(data, agent_get_config(agent));
     agent_configure_networks(agent);
+    agent_configure_domains(agent);
     /* adopts the networks an earlier agent left running */
     if (!qemu_driver_init(paths->qemu_dir, paths->state_dir, paths->run_dir, error))
         return false;

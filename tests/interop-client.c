@@ -207,9 +207,12 @@ test_define(void)
     g_assert_cmpint(virDomainSetAutostart(dom, 1), ==, 0);
     g_assert_cmpint(virDomainGetAutostart(dom, &autostart), ==, 0);
     g_assert_cmpint(autostart, ==, 1);
-    /* starting a domain is the qemu issue's work: no fake success */
+    /* a type='kvm' domain where KVM is not usable (the agent runs with
+     * VIRTNODE_FORCE_TCG=1): a clear refusal, nothing started */
     g_assert_cmpint(virDomainCreate(dom), ==, -1);
-    assert_last_error(VIR_ERR_NO_SUPPORT, NULL);
+    assert_last_error(VIR_ERR_CONFIG_UNSUPPORTED,
+                      "unsupported configuration: KVM is not available on this host");
+    g_assert_cmpint(virDomainIsActive(dom), ==, 0);
     virDomainFree(dom);
 
     g_assert_cmpint(virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_AUTOSTART), ==,

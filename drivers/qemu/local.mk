@@ -13,14 +13,16 @@ drivers_qemu_libvnqemudrv_la_SOURCES = \
 	drivers/qemu/qemu_domain.c drivers/qemu/qemu_domain.h \
 	drivers/qemu/qemu_conf.c drivers/qemu/qemu_conf.h \
 	drivers/qemu/qemu_ports.c drivers/qemu/qemu_ports.h \
-	drivers/qemu/qemu_status.c drivers/qemu/qemu_status.h
-drivers_qemu_libvnqemudrv_la_LIBADD = $(XML_LIBS) $(GLIB_LIBS)
+	drivers/qemu/qemu_status.c drivers/qemu/qemu_status.h \
+	drivers/qemu/qemu_process.c drivers/qemu/qemu_process.h
+drivers_qemu_libvnqemudrv_la_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
+drivers_qemu_libvnqemudrv_la_LIBADD = $(JSONC_LIBS) $(XML_LIBS) $(GLIB_LIBS)
 
 # Everything a program needs around qemu_driver (convenience libraries do
 # not pull each other in). A program that also links lib/libvncore.la must
 # provide driver_registry_list() (lib/driver-registry.h), as the tests do.
 QEMU_DRIVER_LIBS = drivers/qemu/libvnqemudrv.la drivers/qemu/libvnqemucaps.la \
-	drivers/qemu/libvnqmp.la net/libvnnetdrv.la net/libvnport.la \
+	drivers/qemu/libvnqemucmd.la drivers/qemu/libvnqmp.la net/libvnnetdrv.la net/libvnport.la \
 	net/libvnfwnft.la net/libvnfw.la \
 	net/libvnnetlink.la net/libvndnsmasq.la util/libvncmd.la util/libvnstore.la \
 	lib/libvncore.la conf/libvndomconf.la conf/libvnnetconf.la conf/libvncaps.la \
@@ -50,3 +52,8 @@ check_PROGRAMS += tests/qemu-status-test
 tests_qemu_status_test_SOURCES = tests/qemu-status-test.c
 tests_qemu_status_test_LDADD = $(QEMU_DRIVER_LIBS)
 TESTS += tests/qemu-status-test
+
+# guests on real qemu through Debian's virsh (privileged, namespaces; uses
+# the test guest of tests/guest/)
+TESTS += tests/dom-e2e.sh
+EXTRA_DIST += tests/dom-e2e.sh

@@ -15,11 +15,17 @@
 #include "util/error.h"
 #include "util/uuid.h"
 #include "util/xmlstore.h"
+#include "drivers/qemu/qemu_ports.h"
+#include "drivers/qemu/qemu_process.h"
+#include "util/log.h"
 
 typedef struct QemuDom {
-    DomDef *def; /* the persistent config (no domain runs yet) */
+    DomDef *def; /* the persistent config */
     bool autostart;
-    char *digest; /* SHA-256 of the file as stored: tells reload what changed */
+    char *digest;      /* SHA-256 of the file as stored: tells reload what changed */
+    QemuProcess *proc; /* running: the guest's qemu; NULL: shut off */
+    int id;            /* while running, else -1 */
+    int state, reason; /* virDomainState and its reason */
 } QemuDom;
 
 /* The two indexes over one set of objects; by_name owns them. Keys point
@@ -37,6 +43,10 @@ static struct {
     DomTables tables;
     GMutex conns_lock; /* guards conns */
     GPtrArray *conns;  /* virConnectPtr, not referenced (close removes them) */
+    /* running guests (qemu_domain_set_runtime()); NULL run_dir: none start */
+    char *run_dir, *log_dir;
+    PortRange *display_ports;
+    int next_id;
 } st;
 
 #define READ_LOCKED()                                                                              \
@@ -51,6 +61,7 @@ qemu_dom_free(QemuDom *dom)
         return;
     domdef_free(dom->def);
     g_free(dom->digest);
+    /* a guest still running at agent exit keeps running (reconnect: later) */
     g_free(dom);
 }
 
@@ -64,6 +75,8 @@ uuid_hash(gconstpointer key)
     memcpy(&h, key, sizeof(h)); /* random bytes already */
     return h;
 }
+
+static void stop_locked(QemuDom *dom, int reason, int detail);
 
 static gboolean
 uuid_equal(gconstpointer a, gconstpointer b)
@@ -200,6 +213,9 @@ load_one(const char *name, const char *xml, bool autostart, gpointer data, GErro
     }
     dom->autostart = autostart;
     dom->digest = digest_of(xml);
+    dom->id = -1;
+    dom->state = VIR_DOMAIN_SHUTOFF;
+    dom->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     tables_put(t, g_steal_pointer(&dom));
     return true;
 }
@@ -282,11 +298,22 @@ qemu_domain_state_reload(GError **error)
         tables_clear(&t);
         return false;
     }
-    /* gone, or replaced by another domain of the same name */
+    /* gone, or replaced by another domain of the same name; a running
+     * guest moves to its new definition (its file gone: it is stopped) */
     g_hash_table_iter_init(&iter, st.tables.by_name);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
-        const QemuDom *now = g_hash_table_lookup(t.by_name, dom->def->name);
+        QemuDom *now = g_hash_table_lookup(t.by_name, dom->def->name);
 
+        if (dom->proc) {
+            if (now && memcmp(now->def->uuid, dom->def->uuid, UUID_LEN) == 0) {
+                now->proc = g_steal_pointer(&dom->proc);
+                now->id = dom->id;
+                now->state = dom->state;
+                now->reason = dom->reason;
+            } else {
+                stop_locked(dom, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+            }
+        }
         if (!now || memcmp(now->def->uuid, dom->def->uuid, UUID_LEN) != 0)
             reload_event_add(events, dom->def, VIR_DOMAIN_EVENT_UNDEFINED,
                              VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
@@ -365,7 +392,7 @@ dom_of_handle(virDomainPtr handle, GError **error)
 static virDomainPtr
 dom_handle(virConnectPtr conn, const QemuDom *dom)
 {
-    return obj_domain_new(conn, dom->def->name, dom->def->uuid, -1);
+    return obj_domain_new(conn, dom->def->name, dom->def->uuid, dom->proc ? dom->id : -1);
 }
 
 /* ---- listing ---- */
@@ -373,22 +400,46 @@ dom_handle(virConnectPtr conn, const QemuDom *dom)
 int
 qemu_connect_num_of_domains(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
-    return 0; /* none runs yet */
+    READ_LOCKED();
+    GHashTableIter iter;
+    QemuDom *dom;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom))
+        n += dom->proc != NULL;
+    return n;
 }
 
 int
-qemu_connect_list_domains(virConnectPtr conn G_GNUC_UNUSED, int *ids G_GNUC_UNUSED,
-                          int maxids G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
+qemu_connect_list_domains(virConnectPtr conn G_GNUC_UNUSED, int *ids, int maxids,
+                          GError **error G_GNUC_UNUSED)
 {
-    return 0;
+    READ_LOCKED();
+    GHashTableIter iter;
+    QemuDom *dom;
+    int n = 0;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (n < maxids && g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        if (dom->proc)
+            ids[n++] = dom->id;
+    }
+    return n;
 }
 
 int
 qemu_connect_num_of_defined_domains(virConnectPtr conn G_GNUC_UNUSED, GError **error G_GNUC_UNUSED)
 {
     READ_LOCKED();
+    GHashTableIter iter;
+    QemuDom *dom;
+    int n = 0;
 
-    return (int)g_hash_table_size(st.tables.by_name);
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom))
+        n += dom->proc == NULL;
+    return n;
 }
 
 int
@@ -397,12 +448,14 @@ qemu_connect_list_defined_domains(virConnectPtr conn G_GNUC_UNUSED, char **names
 {
     READ_LOCKED();
     GHashTableIter iter;
-    const char *name;
+    QemuDom *dom;
     int n = 0;
 
     g_hash_table_iter_init(&iter, st.tables.by_name);
-    while (n < maxnames && g_hash_table_iter_next(&iter, (gpointer *)&name, NULL))
-        names[n++] = g_strdup(name);
+    while (n < maxnames && g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        if (!dom->proc)
+            names[n++] = g_strdup(dom->def->name);
+    }
     return n;
 }
 
@@ -415,13 +468,20 @@ filter_pair(unsigned int flags, unsigned int yes, unsigned int no, bool value)
     return ((flags & yes) && value) || ((flags & no) && !value);
 }
 
-/* Every domain is persistent, shut off, without managed save, snapshot
- * or checkpoint; only autostart varies. */
+/* Every domain is persistent, without managed save, snapshot or
+ * checkpoint; running or not, autostart or not. */
 static bool
 dom_matches(const QemuDom *dom, unsigned int flags)
 {
+    const unsigned int states = VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
+                                VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER;
+    unsigned int mine = !dom->proc                         ? VIR_CONNECT_LIST_DOMAINS_SHUTOFF
+                        : dom->state == VIR_DOMAIN_PAUSED  ? VIR_CONNECT_LIST_DOMAINS_PAUSED
+                        : dom->state == VIR_DOMAIN_RUNNING ? VIR_CONNECT_LIST_DOMAINS_RUNNING
+                                                           : VIR_CONNECT_LIST_DOMAINS_OTHER;
+
     return filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE,
-                       false) &&
+                       dom->proc != NULL) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
                        VIR_CONNECT_LIST_DOMAINS_TRANSIENT, true) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
@@ -432,9 +492,7 @@ dom_matches(const QemuDom *dom, unsigned int flags)
                        VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
                        VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, false) &&
-           (!(flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                       VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) ||
-            (flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF));
+           (!(flags & states) || (flags & mine));
 }
 
 int
@@ -468,9 +526,17 @@ qemu_connect_list_all_domains(virConnectPtr conn, virDomainPtr **ret_domains, un
 /* ---- lookups ---- */
 
 virDomainPtr
-qemu_domain_lookup_by_id(virConnectPtr conn G_GNUC_UNUSED, int id, GError **error)
+qemu_domain_lookup_by_id(virConnectPtr conn, int id, GError **error)
 {
-    /* ids belong to running domains, and none runs yet */
+    READ_LOCKED();
+    GHashTableIter iter;
+    QemuDom *dom;
+
+    g_hash_table_iter_init(&iter, st.tables.by_name);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+        if (dom->proc && dom->id == id)
+            return dom_handle(conn, dom);
+    }
     g_set_error(error, QEMU_ERROR, VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
     return NULL;
 }
@@ -566,9 +632,19 @@ qemu_domain_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
             dom->autostart = false;
         detail = VIR_DOMAIN_EVENT_DEFINED_ADDED;
     }
-    handle = dom_handle(conn, dom);
+    dom->id = -1;
+    dom->state = VIR_DOMAIN_SHUTOFF;
+    dom->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     added = g_steal_pointer(&dom);
     g_rw_lock_writer_lock(&st.lock);
+    if (existing) {
+        /* a running guest keeps running with its live definition */
+        added->proc = g_steal_pointer(&existing->proc);
+        added->id = existing->id;
+        added->state = existing->state;
+        added->reason = existing->reason;
+    }
+    handle = dom_handle(conn, added);
     tables_put(&st.tables, added);
     g_rw_lock_writer_unlock(&st.lock);
     /* @added stays valid: only holders of modify_lock free objects */
@@ -601,7 +677,14 @@ qemu_domain_undefine(virDomainPtr handle, unsigned int flags, GError **error)
     }
 
     MODIFY_LOCKED();
-    if (!(dom = dom_of_handle(handle, error)) || !xmlstore_delete(st.store, dom->def->name, error))
+    if (!(dom = dom_of_handle(handle, error)))
+        return false;
+    if (dom->proc) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
+                    "cannot undefine running domain '%s' (destroy it first)", dom->def->name);
+        return false;
+    }
+    if (!xmlstore_delete(st.store, dom->def->name, error))
         return false;
     g_rw_lock_writer_lock(&st.lock);
     tables_steal(&st.tables, dom);
@@ -612,7 +695,33 @@ qemu_domain_undefine(virDomainPtr handle, unsigned int flags, GError **error)
     return true;
 }
 
-/* ---- lifecycle: nothing runs yet ---- */
+/* ---- lifecycle ---- */
+
+void
+qemu_domain_set_runtime(const char *run_dir, const char *log_dir)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
+
+    g_free(st.run_dir);
+    g_free(st.log_dir);
+    st.run_dir = g_strdup(run_dir);
+    st.log_dir = g_strdup(log_dir);
+    if (!st.display_ports)
+        st.display_ports = port_range_new("display", 5900, 65535);
+}
+
+static void process_event(const char *name, QemuProcessEvent event, gpointer data);
+
+static QemuProcessConfig
+process_config(void)
+{
+    return (QemuProcessConfig){
+        .run_dir = st.run_dir,
+        .log_dir = st.log_dir,
+        .display_ports = st.display_ports,
+        .event_cb = process_event,
+    };
+}
 
 /* NO_DOMAIN if the handle's domain is gone, else true (with the lock). */
 static bool
@@ -623,22 +732,114 @@ dom_exists(virDomainPtr handle, GError **error)
     return dom_of_handle(handle, error) != NULL;
 }
 
-/* What a call needing a running domain answers for a shut-off one. */
-static bool
-fail_not_running(virDomainPtr handle, GError **error)
+static void
+set_state(QemuDom *dom, int state, int reason)
 {
-    if (dom_exists(handle, error))
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
-    return false;
+    g_rw_lock_writer_lock(&st.lock);
+    dom->state = state;
+    dom->reason = reason;
+    g_rw_lock_writer_unlock(&st.lock);
+}
+
+/* Stops @dom's guest (st.modify_lock held): shut off with @reason, the
+ * STOPPED event with @detail. */
+static void
+stop_locked(QemuDom *dom, int reason, int detail)
+{
+    QemuProcessConfig cfg = process_config();
+    QemuProcess *proc;
+    g_autoptr(GError) err = NULL;
+
+    g_rw_lock_writer_lock(&st.lock);
+    proc = g_steal_pointer(&dom->proc);
+    dom->id = -1;
+    dom->state = VIR_DOMAIN_SHUTOFF;
+    dom->reason = reason;
+    g_rw_lock_writer_unlock(&st.lock);
+    if (proc && !qemu_process_stop(&cfg, proc, &err))
+        log_warn("domain '%s': %s", dom->def->name, err->message);
+    emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_STOPPED, detail);
+}
+
+/* What a running guest's qemu reported, on the main loop. */
+static void
+process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
+    QemuDom *dom = st.initialised ? find_by_name(name) : NULL;
+
+    if (!dom || !dom->proc)
+        return; /* stopped meanwhile */
+    switch (event) {
+    case QEMU_PROCESS_EVENT_SHUTDOWN:
+        /* on_poweroff: destroy (the default and, for now, the only one) */
+        stop_locked(dom, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        break;
+    case QEMU_PROCESS_EVENT_CRASHED:
+        stop_locked(dom, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        break;
+    case QEMU_PROCESS_EVENT_GONE:
+        log_warn("domain '%s': qemu exited on its own", name);
+        stop_locked(dom, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
+        break;
+    case QEMU_PROCESS_EVENT_STOP:
+        if (dom->state != VIR_DOMAIN_PAUSED) {
+            set_state(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+            emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
+                       VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        }
+        break;
+    case QEMU_PROCESS_EVENT_RESUME:
+        if (dom->state != VIR_DOMAIN_RUNNING) {
+            set_state(dom, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_RESUMED,
+                       VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        }
+        break;
+    case QEMU_PROCESS_EVENT_RESET:
+        break; /* on_reboot restart: qemu resets the guest itself */
+    }
+}
+
+static bool
+start_locked(QemuDom *dom, GError **error)
+{
+    QemuProcessConfig cfg = process_config();
+    QemuProcess *proc;
+    int id;
+
+    if (!st.run_dir) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT,
+                    "this process cannot run domains (no runtime configured)");
+        return false;
+    }
+    if (dom->proc) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is already running");
+        return false;
+    }
+    id = ++st.next_id;
+    if (!(proc = qemu_process_start(&cfg, dom->def, id, error)))
+        return false;
+    g_rw_lock_writer_lock(&st.lock);
+    dom->proc = proc;
+    dom->id = id;
+    dom->state = VIR_DOMAIN_RUNNING;
+    dom->reason = VIR_DOMAIN_RUNNING_BOOTED;
+    g_rw_lock_writer_unlock(&st.lock);
+    emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_STARTED,
+               VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    return true;
 }
 
 bool
 qemu_domain_create(virDomainPtr handle, unsigned int flags, GError **error)
 {
-    if (!check_flags(flags, 0x3f, "qemu_domain_create", error) || !dom_exists(handle, error))
+    QemuDom *dom;
+
+    if (!check_flags(flags, 0x3f, "qemu_domain_create", error))
         return false;
-    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT, "starting domains is not implemented yet");
-    return false;
+    MODIFY_LOCKED();
+    return (dom = dom_of_handle(handle, error)) && start_locked(dom, error);
 }
 
 virDomainPtr
@@ -647,53 +848,116 @@ qemu_domain_create_xml(virConnectPtr conn G_GNUC_UNUSED, const char *xml G_GNUC_
 {
     if (!check_flags(flags, 0x3f, "qemu_domain_create_xml", error))
         return NULL;
-    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT, "starting domains is not implemented yet");
+    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT,
+                "transient domains are not implemented yet: define and start it");
     return NULL;
+}
+
+/* The running domain of @handle (st.modify_lock held), or an error. */
+static QemuDom *
+running_dom(virDomainPtr handle, GError **error)
+{
+    QemuDom *dom = dom_of_handle(handle, error);
+
+    if (dom && !dom->proc) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
+        return NULL;
+    }
+    return dom;
 }
 
 bool
 qemu_domain_destroy(virDomainPtr handle, unsigned int flags, GError **error)
 {
+    QemuDom *dom;
+
     if (!check_flags(flags, VIR_DOMAIN_DESTROY_GRACEFUL | VIR_DOMAIN_DESTROY_REMOVE_LOGS,
                      "qemu_domain_destroy", error))
         return false;
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    if (!(dom = running_dom(handle, error)))
+        return false;
+    stop_locked(dom, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    return true;
 }
 
 bool
 qemu_domain_shutdown(virDomainPtr handle, unsigned int flags, GError **error)
 {
+    QemuDom *dom;
+
     if (!check_flags(flags, 0x1f, "qemu_domain_shutdown", error))
         return false;
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    /* the ACPI button; the SHUTDOWN event stops the guest */
+    return (dom = running_dom(handle, error)) && qemu_process_powerdown(dom->proc, error);
 }
 
 bool
 qemu_domain_reboot(virDomainPtr handle, unsigned int flags, GError **error)
 {
+    QemuDom *dom;
+
     if (!check_flags(flags, 0x1f, "qemu_domain_reboot", error))
         return false;
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    return (dom = running_dom(handle, error)) && qemu_process_reset(dom->proc, error);
 }
 
 bool
 qemu_domain_reset(virDomainPtr handle, unsigned int flags, GError **error)
 {
+    QemuDom *dom;
+
     if (!check_flags(flags, 0, "qemu_domain_reset", error))
         return false;
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    return (dom = running_dom(handle, error)) && qemu_process_reset(dom->proc, error);
 }
 
 bool
 qemu_domain_suspend(virDomainPtr handle, GError **error)
 {
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    QemuDom *dom = running_dom(handle, error);
+
+    if (!dom)
+        return false;
+    if (dom->state == VIR_DOMAIN_PAUSED) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is already paused");
+        return false;
+    }
+    if (!qemu_process_pause(dom->proc, error))
+        return false;
+    /* the STOP event may come later: the state is right at once */
+    if (dom->state != VIR_DOMAIN_PAUSED) {
+        set_state(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
+                   VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+    return true;
 }
 
 bool
 qemu_domain_resume(virDomainPtr handle, GError **error)
 {
-    return fail_not_running(handle, error);
+    MODIFY_LOCKED();
+    QemuDom *dom = running_dom(handle, error);
+
+    if (!dom)
+        return false;
+    if (dom->state != VIR_DOMAIN_PAUSED) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not paused");
+        return false;
+    }
+    if (!qemu_process_resume(dom->proc, error))
+        return false;
+    if (dom->state != VIR_DOMAIN_RUNNING) {
+        set_state(dom, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_RESUMED,
+                   VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
+    return true;
 }
 
 /* ---- queries ---- */
@@ -707,11 +971,11 @@ qemu_domain_get_info(virDomainPtr handle, virDomainInfoPtr info, GError **error)
     if (!dom)
         return false;
     memset(info, 0, sizeof(*info));
-    info->state = VIR_DOMAIN_SHUTOFF;
+    info->state = dom->proc ? dom->state : VIR_DOMAIN_SHUTOFF;
     info->maxMem = dom->def->max_memory_kib;
     info->memory = dom->def->cur_memory_kib;
     info->nrVirtCpu = dom->def->vcpus_current;
-    info->cpuTime = 0;
+    info->cpuTime = dom->proc ? qemu_process_cpu_time(dom->proc) : 0;
     return true;
 }
 
@@ -719,11 +983,16 @@ bool
 qemu_domain_get_state(virDomainPtr handle, int *ret_state, int *ret_reason, unsigned int flags,
                       GError **error)
 {
-    if (!check_flags(flags, 0, "qemu_domain_get_state", error) || !dom_exists(handle, error))
+    const QemuDom *dom;
+
+    if (!check_flags(flags, 0, "qemu_domain_get_state", error))
         return false;
-    *ret_state = VIR_DOMAIN_SHUTOFF;
+    READ_LOCKED();
+    if (!(dom = dom_of_handle(handle, error)))
+        return false;
+    *ret_state = dom->state;
     if (ret_reason)
-        *ret_reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        *ret_reason = dom->reason;
     return true;
 }
 
@@ -743,6 +1012,9 @@ qemu_domain_get_xml_desc(virDomainPtr handle, unsigned int flags, GError **error
     READ_LOCKED();
     if (!(dom = dom_of_handle(handle, error)))
         return NULL;
+    if (dom->proc && !(flags & VIR_DOMAIN_XML_INACTIVE))
+        return domdef_format(qemu_process_status(dom->proc)->def, dom->id,
+                             format_flags & ~DOMDEF_FORMAT_INACTIVE, error);
     return domdef_format(dom->def, 0, format_flags, error);
 }
 
@@ -833,7 +1105,10 @@ qemu_domain_set_autostart(virDomainPtr handle, int autostart, GError **error)
 int
 qemu_domain_is_active(virDomainPtr handle, GError **error)
 {
-    return dom_exists(handle, error) ? 0 : -1;
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    return dom ? dom->proc != NULL : -1;
 }
 
 int

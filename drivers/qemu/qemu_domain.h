@@ -10,8 +10,10 @@
  * for the instant a finished change is put in, so lookups never wait on
  * an fsync.
  *
- * No domain runs yet: every domain is shut off; starting one answers
- * VIR_ERR_NO_SUPPORT.
+ * Running guests: drivers/qemu/qemu_process.h, once
+ * qemu_domain_set_runtime() gave the directories (the agent does; a
+ * process without it only keeps definitions, and starting answers
+ * VIR_ERR_NO_SUPPORT).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -33,6 +35,10 @@ bool qemu_domain_state_init(const char *dir, GError **error);
  * go (UNDEFINED/REMOVED), changed ones are replaced (DEFINED/UPDATED),
  * autostart links are re-read. On error nothing changed. */
 bool qemu_domain_state_reload(GError **error);
+/* Lets domains run: qemu's monitor sockets and status records go under
+ * @run_dir (RUN/qemu), its output under @log_dir. */
+void qemu_domain_set_runtime(const char *run_dir, const char *log_dir);
+
 /* Frees the state; no connection may be open any more. */
 void qemu_domain_state_shutdown(void);
 bool qemu_domain_state_is_initialised(void);

@@ -1,0 +1,249 @@
+#!/bin/sh
+# dom-e2e.sh: guests on real qemu (TCG) through Debian's virsh against
+# virtnoded (privileged; in namespaces of its own, see interop-lib.sh)
+#
+# The tiny test guest (tests/guest/) runs on libvirt's default NAT network:
+# it gets a DHCP lease from the network's dnsmasq (seen on its serial
+# console and in net-dhcp-leases), its VNC server listens on the network's
+# address (<listen type='network'>), and the live XML says so while the
+# inactive one keeps the network's name. suspend/resume, shutdown through
+# the ACPI button, destroy; invalid transitions; failed starts (network
+# not active, missing emulator, bad kernel path) leave no qemu, no tap,
+# no files.
+#
+# Not root: skipped (a failure when CI=true); so is a machine where the
+# guest cannot be built (no Debian mirror and nothing cached).
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+# shellcheck source=tests/interop-lib.sh
+. "$(dirname "$0")/interop-lib.sh"
+
+cannot_run() {
+    if [ "${CI:-}" = true ]; then
+        not_ok "domain end-to-end tests" "$1"
+    else
+        skip "domain end-to-end tests" "$1"
+    fi
+    finish
+}
+
+[ "$(id -u)" = 0 ] || cannot_run "needs root (bridges, taps, qemu in a namespace)"
+have_virsh || cannot_run "Debian's virsh is not installed"
+command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 is missing"
+GUEST=$builddir/tests/guest
+"$srcdir/tests/guest/build-guest.sh" "$GUEST" >"$TMP/guest-build.log" 2>&1
+case $? in
+0) ;;
+77) cannot_run "the test guest cannot be built here: $(tail -n 1 "$TMP/guest-build.log")" ;;
+*)
+    not_ok "the test guest builds" "$(tail -n 20 "$TMP/guest-build.log")"
+    finish
+    ;;
+esac
+
+chmod 0755 "$TMP"
+V() {
+    debian_client "$VIRSH" -q -c "$URI" "$@"
+}
+
+# domain_xml NAME MAC [NETWORK] [KERNEL]: the test guest on NETWORK
+domain_xml() {
+    cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64'>hvm</type>
+    <kernel>${4:-$GUEST/vmlinuz}</kernel>
+    <initrd>$GUEST/initramfs.cpio.gz</initrd>
+    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1</cmdline>
+  </os>
+  <features>
+    <acpi/>
+  </features>
+  <devices>
+    <interface type='network'>
+      <mac address='$2'/>
+      <source network='${3:-default}'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='file'>
+      <source path='$TMP/$1.console'/>
+      <target port='0'/>
+    </serial>
+    <graphics type='vnc' autoport='yes'>
+      <listen type='network' network='${3:-default}'/>
+    </graphics>
+  </devices>
+</domain>
+XML
+}
+
+# wait_console NAME TEXT SECONDS
+wait_console() {
+    i=0
+    while [ "$i" -lt $(($3 * 10)) ]; do
+        grep -q "$2" "$TMP/$1.console" 2>/dev/null && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+qemu_of() {
+    for p in $(pgrep -f "guest=$1," 2>/dev/null); do
+        echo "$p"
+    done
+}
+
+# links (name, kind, MAC) and addresses; the bridge's STP and offload
+# state follow its ports coming and going, which net-e2e covers
+host_state() {
+    ip -o -d link show | awk '{print $2, $(NF)}' | sed 's/@[^:]*//'
+    ip -o link show | grep -o 'link/ether [0-9a-f:]*'
+    ip addr show
+}
+
+if agent_start; then
+    ok "virtnoded started"
+else
+    not_ok "virtnoded started" "$(cat "$AGENT_LOG")"
+    finish
+fi
+V net-define "$srcdir/init/networks/default.xml" >/dev/null 2>&1
+V net-start default >/dev/null 2>&1 || not_ok "default network started" "$(tail -n 5 "$AGENT_LOG")"
+host_state >"$TMP/state.before"
+
+# ---- start, lease, VNC on the network's address --------------------------------------
+domain_xml vg1 52:54:00:7e:00:01 >"$TMP/vg1.xml"
+V define "$TMP/vg1.xml" >/dev/null 2>&1
+out=$(V start vg1 2>&1)
+if [ $? -eq 0 ] && V list --name | grep -qx vg1 && V domstate vg1 | grep -qx running; then
+    ok "virsh start: vg1 running (qemu pid $(qemu_of vg1))"
+else
+    not_ok "virsh start: vg1 running" "$out" "$(tail -n 10 "$AGENT_LOG")"
+fi
+# STP on the default network: the port forwards after 4 s
+if wait_console vg1 VNGUEST-READY 60 && grep -q 'VNGUEST-LEASE ip=192.168.122' "$TMP/vg1.console"; then
+    ok "the guest got a lease from the network's dnsmasq: $(grep VNGUEST-LEASE "$TMP/vg1.console")"
+else
+    not_ok "the guest got a lease from the network's dnsmasq" "$(tail -n 20 "$TMP/vg1.console" 2>&1)"
+fi
+got=$(V net-dhcp-leases default 2>&1)
+if printf '%s\n' "$got" | grep -q '52:54:00:7e:00:01 .*ipv4 .*192.168.122.*vg1'; then
+    ok "net-dhcp-leases shows the guest's lease with its hostname"
+else
+    not_ok "net-dhcp-leases shows the guest's lease with its hostname" "$got"
+fi
+live=$(V dumpxml vg1 2>&1)
+inactive=$(V dumpxml --inactive vg1 2>&1)
+if printf '%s\n' "$live" | grep -q "<graphics type='vnc' port='5900' autoport='yes' listen='192.168.122.1'>" &&
+    printf '%s\n' "$live" | grep -q "<listen type='network' address='192.168.122.1' network='default'/>" &&
+    printf '%s\n' "$inactive" | grep -q "<listen type='network' network='default'/>" &&
+    ! printf '%s\n' "$inactive" | grep -q "address='192.168.122.1'"; then
+    ok "live XML: VNC on port 5900 at the network's address; inactive XML: the network only"
+else
+    not_ok "live XML shows the resolved address, inactive XML the network" "$live"
+fi
+banner=$(python3 -c "import socket; s=socket.create_connection(('192.168.122.1', 5900), 5); print(s.recv(12).decode().strip())" 2>&1)
+if ss -ltn | grep -q '192.168.122.1:5900 ' && [ "$banner" = "RFB 003.008" ]; then
+    ok "qemu listens on 192.168.122.1:5900 and answers with the RFB banner"
+else
+    not_ok "qemu listens on 192.168.122.1:5900 and answers with the RFB banner" "$banner" "$(ss -ltn)"
+fi
+tap=$(ip -o link show master virbr0 2>/dev/null | awk -F': ' '/vnet/ {print $2}')
+if [ -n "$tap" ] && ip link show "$tap" | grep -q 'fe:54:00:7e:00:01'; then
+    ok "the guest's tap $tap is a port of virbr0 with the fe: MAC"
+else
+    not_ok "the guest's tap is a port of virbr0 with the fe: MAC" "$(ip -d link 2>&1 | tail -n 20)"
+fi
+
+# ---- transitions ------------------------------------------------------------------------
+out=$(V start vg1 2>&1)
+# (virsh itself knows: "Domain is already active"; the agent says so too)
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -qi 'already active\|already running'; then
+    ok "start of a running domain is refused"
+else
+    not_ok "start of a running domain is refused" "$out"
+fi
+out=$( (V suspend vg1 && V domstate vg1 && V resume vg1 && V domstate vg1) 2>&1)
+if printf '%s\n' "$out" | tr '\n' ' ' | grep -q 'paused .*running'; then
+    ok "suspend -> paused, resume -> running"
+else
+    not_ok "suspend -> paused, resume -> running" "$out"
+fi
+out=$(V resume vg1 2>&1)
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'domain is not paused'; then
+    ok "resume of a running domain is refused"
+else
+    not_ok "resume of a running domain is refused" "$out"
+fi
+pid=$(qemu_of vg1)
+out=$(V shutdown vg1 2>&1)
+i=0
+while [ "$i" -lt 200 ] && ! V domstate vg1 2>/dev/null | grep -qx 'shut off'; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if grep -q VNGUEST-POWEROFF "$TMP/vg1.console" && V domstate --reason vg1 | grep -q 'shut off (shutdown)' &&
+    ! kill -0 "$pid" 2>/dev/null; then
+    ok "shutdown: the guest powers off on the ACPI button; shut off (shutdown), qemu gone"
+else
+    not_ok "shutdown: the guest powers off; shut off (shutdown)" "$out" "$(V domstate --reason vg1 2>&1)"
+fi
+out=$(V destroy vg1 2>&1)
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'domain is not running'; then
+    ok "destroy of a shut off domain is refused"
+else
+    not_ok "destroy of a shut off domain is refused" "$out"
+fi
+
+# ---- destroy ------------------------------------------------------------------------------
+V start vg1 >/dev/null 2>&1
+pid=$(qemu_of vg1)
+out=$(V destroy vg1 2>&1)
+sleep 0.2
+if [ $? -eq 0 ] && V domstate --reason vg1 | grep -q 'shut off (destroyed)' && [ -n "$pid" ] &&
+    ! kill -0 "$pid" 2>/dev/null && ! ip -o link show | grep -q vnet &&
+    [ -z "$(ls "$RUN/qemu" 2>/dev/null | grep -v '\.log$')" ]; then
+    ok "destroy: shut off (destroyed); no qemu, no tap, no monitor or status file"
+else
+    not_ok "destroy: nothing left" "$out" "$(ls "$RUN/qemu" 2>&1)" "$(ip -o link show)"
+fi
+host_state >"$TMP/state.after"
+if diff -u "$TMP/state.before" "$TMP/state.after" >"$TMP/state.diff"; then
+    ok "links and addresses are as before the first start"
+else
+    not_ok "links and addresses are as before the first start" "$(cat "$TMP/state.diff")"
+fi
+
+# ---- failed starts leave nothing ------------------------------------------------------
+# fail_start NAME XMLFILE EXPECTED
+fail_start() {
+    V define "$2" >/dev/null 2>&1
+    out=$(V start "$1" 2>&1)
+    if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q -- "$3" && [ -z "$(qemu_of "$1")" ] &&
+        ! ip -o link show | grep -q vnet && [ -z "$(ls "$RUN/qemu" 2>/dev/null | grep -v '\.log$')" ] &&
+        V domstate "$1" | grep -qx 'shut off'; then
+        ok "failed start ($4): $(printf '%s' "$out" | tail -n 1)"
+    else
+        not_ok "failed start ($4): refused, nothing left" "$out" "$(ls "$RUN/qemu" 2>&1)"
+    fi
+    V undefine "$1" >/dev/null 2>&1
+}
+V net-define "$srcdir/tests/data/net-e2e/isolated.xml" >/dev/null 2>&1
+domain_xml vg2 52:54:00:7e:00:02 vniso >"$TMP/vg2.xml"
+fail_start vg2 "$TMP/vg2.xml" "network 'vniso' is not active" "network not active"
+domain_xml vg3 52:54:00:7e:00:03 default /nonexistent/vmlinuz >"$TMP/vg3.xml"
+fail_start vg3 "$TMP/vg3.xml" "qemu exited with status 1" "bad kernel path"
+domain_xml vg4 52:54:00:7e:00:04 >"$TMP/vg4.xml"
+sed -i "s|<devices>|<devices>\n    <emulator>/nonexistent/qemu-system-x86_64</emulator>|" "$TMP/vg4.xml"
+fail_start vg4 "$TMP/vg4.xml" "/nonexistent/qemu-system-x86_64" "missing emulator"
+
+V undefine vg1 >/dev/null 2>&1
+V net-undefine vniso >/dev/null 2>&1
+V net-destroy default >/dev/null 2>&1
+if agent_stop; then ok "virtnoded stopped"; else not_ok "virtnoded stopped"; fi
+finish
