@@ -83,6 +83,26 @@ agent_configure_domains(Agent *agent)
     qemu_domain_set_runtime(run, log);
 }
 
+/* Autostart happens once per host boot, as libvirt does: the first agent
+ * since RUN was cleared starts the autostart networks, then the autostart
+ * domains (which attach to them), and leaves a marker; later agents (a
+ * restart, an upgrade) leave alone what an administrator stopped. */
+static void
+agent_autostart(const AgentPaths *paths)
+{
+    g_autofree char *marker = g_build_filename(paths->run_dir, "autostarted", NULL);
+    g_autoptr(GError) err = NULL;
+
+    if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
+        log_info("autostart: done already since the host booted ('%s' exists)", marker);
+        return;
+    }
+    network_driver_autostart();
+    qemu_domain_autostart();
+    if (!g_file_set_contents(marker, "", 0, &err))
+        log_warn("autostart: cannot write '%s': %s", marker, err->message);
+}
+
 static bool
 agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
@@ -98,8 +118,9 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
         return false;
     if (paths->first_run)
         agent_install_default_network();
-    /* networks first: domains (autostarted later) attach to them */
-    network_driver_autostart();
+    /* guests an earlier agent left running */
+    qemu_domain_reconnect();
+    agent_autostart(paths);
     return true;
 }
 

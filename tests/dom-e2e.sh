@@ -92,6 +92,13 @@ wait_console() {
     return 1
 }
 
+# gone PID: no such process, or a zombie (an orphan waits for PID 1,
+# which reaps only every few seconds here)
+gone() {
+    ! kill -0 "$1" 2>/dev/null ||
+        [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = Z ]
+}
+
 qemu_of() {
     for p in $(pgrep -f "guest=$1," 2>/dev/null); do
         echo "$p"
@@ -218,6 +225,66 @@ if diff -u "$TMP/state.before" "$TMP/state.after" >"$TMP/state.diff"; then
 else
     not_ok "links and addresses are as before the first start" "$(cat "$TMP/state.diff")"
 fi
+
+# ---- agent restarts: guests keep running, the new agent re-attaches ----------------------
+V start vg1 >/dev/null 2>&1
+wait_console vg1 VNGUEST-READY 60 >/dev/null
+pid=$(qemu_of vg1)
+for how in TERM KILL; do
+    if [ "$how" = TERM ]; then agent_stop; else agent_kill; fi
+    sleep 0.5
+    alive=no
+    kill -0 "$pid" 2>/dev/null && alive=yes
+    agent_start || not_ok "agent restarted after SIG$how" "$(tail -n 5 "$AGENT_LOG")"
+    if [ "$alive" = yes ] && [ "$(qemu_of vg1)" = "$pid" ] && V domstate vg1 | grep -qx running &&
+        V list --name | grep -qx vg1 && grep -q "domain 'vg1' is running: re-attached to qemu pid $pid" "$AGENT_LOG"; then
+        ok "SIG$how to the agent: the guest kept running (pid $pid), the new agent re-attached"
+    else
+        not_ok "SIG$how to the agent: the guest kept running, the new agent re-attached" "alive $alive" "$(V domstate vg1 2>&1)" "$(tail -n 5 "$AGENT_LOG")"
+    fi
+done
+out=$( (V suspend vg1 && V resume vg1 && V destroy vg1) 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && gone "$pid" && ! ip -o link show | grep -q vnet &&
+    V domstate --reason vg1 | grep -q 'shut off (destroyed)'; then
+    ok "after the restarts: suspend, resume and destroy work; no qemu, no tap left"
+else
+    not_ok "after the restarts: suspend, resume and destroy work" "$out"
+fi
+# qemu killed while the agent is down: cleaned up at the next start
+V start vg1 >/dev/null 2>&1
+pid=$(qemu_of vg1)
+agent_stop
+kill -KILL "$pid"
+sleep 0.3
+agent_start || not_ok "agent restarted" "$(tail -n 5 "$AGENT_LOG")"
+if V domstate --reason vg1 | grep -q 'shut off (crashed)' && ! ip -o link show | grep -q vnet &&
+    [ -z "$(ls "$RUN/qemu" 2>/dev/null | grep -v '\.log$')" ] &&
+    ! V net-dhcp-leases default | grep -q '52:54:00:7e:00:01'; then
+    ok "a qemu killed while the agent was down: shut off (crashed), tap, files and lease gone"
+else
+    not_ok "a qemu killed while the agent was down is cleaned up" "$(V domstate --reason vg1 2>&1)" "$(ls "$RUN/qemu" 2>&1)" "$(V net-dhcp-leases default 2>&1)"
+fi
+# autostart: once per host boot (RUN/autostarted), networks first
+V autostart vg1 >/dev/null 2>&1
+agent_stop
+agent_start || not_ok "agent restarted" "$(tail -n 5 "$AGENT_LOG")"
+if V domstate vg1 | grep -qx 'shut off' && grep -q 'autostart: done already since the host booted' "$AGENT_LOG"; then
+    ok "autostart: a later agent start (no reboot) leaves the stopped guest alone"
+else
+    not_ok "autostart: a later agent start leaves the stopped guest alone" "$(V domstate vg1 2>&1)"
+fi
+agent_stop
+rm -f "$RUN/autostarted" # what a reboot does to RUN
+agent_start || not_ok "agent restarted" "$(tail -n 5 "$AGENT_LOG")"
+if V domstate vg1 | grep -qx running && grep -q "domain 'vg1' autostarted" "$AGENT_LOG" &&
+    wait_console vg1 VNGUEST-READY 60; then
+    ok "autostart: after a reboot the guest starts with the agent and gets its lease"
+else
+    not_ok "autostart: after a reboot the guest starts with the agent" "$(V domstate vg1 2>&1)" "$(tail -n 5 "$AGENT_LOG")"
+fi
+V destroy vg1 >/dev/null 2>&1
+V autostart --disable vg1 >/dev/null 2>&1
 
 # ---- failed starts leave nothing ------------------------------------------------------
 # fail_start NAME XMLFILE EXPECTED

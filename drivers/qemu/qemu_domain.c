@@ -78,6 +78,12 @@ uuid_hash(gconstpointer key)
 
 static void stop_locked(QemuDom *dom, int reason, int detail);
 
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static gboolean
 uuid_equal(gconstpointer a, gconstpointer b)
 {
@@ -829,6 +835,82 @@ start_locked(QemuDom *dom, GError **error)
     emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_STARTED,
                VIR_DOMAIN_EVENT_STARTED_BOOTED);
     return true;
+}
+
+void
+qemu_domain_reconnect(void)
+{
+    QemuProcessConfig cfg = process_config();
+    g_autoptr(GDir) dir = NULL;
+    const char *entry;
+    MODIFY_LOCKED();
+
+    if (!st.initialised || !st.run_dir || !(dir = g_dir_open(st.run_dir, 0, NULL)))
+        return;
+    while ((entry = g_dir_read_name(dir))) {
+        g_autofree char *name = NULL;
+        g_autoptr(GError) err = NULL;
+        QemuProcess *proc;
+        QemuDom *dom;
+        bool cleaned = false, running = true;
+
+        if (!g_str_has_suffix(entry, ".xml"))
+            continue;
+        name = g_strndup(entry, strlen(entry) - strlen(".xml"));
+        if (!(dom = find_by_name(name))) {
+            /* never killed for want of a definition: an admin decides */
+            log_warn("a guest named '%s' runs without a definition: left alone (%s/%s)", name,
+                     st.run_dir, entry);
+            continue;
+        }
+        if (!(proc = qemu_process_adopt(&cfg, name, &cleaned, &err))) {
+            log_warn("%s", err->message);
+            if (cleaned)
+                set_state(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
+            continue;
+        }
+        if (!qemu_process_query_running(proc, &running, &err))
+            log_warn("domain '%s': %s", name, err->message);
+        g_rw_lock_writer_lock(&st.lock);
+        dom->proc = proc;
+        dom->id = qemu_process_status(proc)->id;
+        dom->state = running ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_PAUSED;
+        dom->reason = running ? VIR_DOMAIN_RUNNING_UNPAUSED : VIR_DOMAIN_PAUSED_USER;
+        st.next_id = MAX(st.next_id, dom->id);
+        g_rw_lock_writer_unlock(&st.lock);
+    }
+}
+
+void
+qemu_domain_autostart(void)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    QemuDom *dom;
+
+    {
+        READ_LOCKED();
+
+        if (!st.initialised)
+            return;
+        g_hash_table_iter_init(&iter, st.tables.by_name);
+        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
+            if (dom->autostart && !dom->proc)
+                g_ptr_array_add(names, g_strdup(dom->def->name));
+        }
+    }
+    g_ptr_array_sort(names, (GCompareFunc)compare_names);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autoptr(GError) err = NULL;
+        MODIFY_LOCKED();
+
+        /* each failure is the domain's own: the others go on */
+        if ((dom = find_by_name(name)) && !dom->proc && !start_locked(dom, &err))
+            log_error("autostart of domain '%s' failed: %s", name, err->message);
+        else if (dom && dom->proc)
+            log_info("domain '%s' autostarted", name);
+    }
 }
 
 bool

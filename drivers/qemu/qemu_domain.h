@@ -39,6 +39,15 @@ bool qemu_domain_state_reload(GError **error);
  * @run_dir (RUN/qemu), its output under @log_dir. */
 void qemu_domain_set_runtime(const char *run_dir, const char *log_dir);
 
+/* After the definitions loaded: re-attaches to the guests an earlier agent
+ * left running (RUN/qemu/NAME.xml); guests whose qemu is gone are cleaned
+ * up and shut off (crashed). Never kills a guest. */
+void qemu_domain_reconnect(void);
+
+/* Starts every autostart domain that is not running, in name order; each
+ * failure is logged with the domain's name and the others go on. */
+void qemu_domain_autostart(void);
+
 /* Frees the state; no connection may be open any more. */
 void qemu_domain_state_shutdown(void);
 bool qemu_domain_state_is_initialised(void);

@@ -458,6 +458,80 @@ qemu_process_stop(const QemuProcessConfig *cfg, QemuProcess *proc, GError **erro
     return true;
 }
 
+/* ---- after an agent restart ---- */
+
+static bool need_monitor(QemuProcess *proc, GError **error);
+
+QemuProcess *
+qemu_process_adopt(const QemuProcessConfig *cfg, const char *name, bool *ret_cleaned,
+                   GError **error)
+{
+    QemuProcess *proc = g_new0(QemuProcess, 1);
+    unsigned long long now_start = 0;
+    g_autoptr(GError) err = NULL;
+
+    *ret_cleaned = false;
+    proc->name = g_strdup(name);
+    proc->ports = g_ptr_array_new_with_free_func(guest_port_free);
+    proc->event_cb = cfg->event_cb;
+    proc->event_data = cfg->event_data;
+    proc->status_path = g_strdup_printf("%s/%s.xml", cfg->run_dir, name);
+    if (!(proc->status = qemu_status_load(proc->status_path, error))) {
+        process_free(proc);
+        return NULL;
+    }
+    /* what the start set up, so a stop can undo it */
+    for (guint i = 0; i < proc->status->nics->len; i++) {
+        const QemuStatusNic *n = g_ptr_array_index(proc->status->nics, i);
+        GuestPort *gp = g_new0(GuestPort, 1);
+
+        gp->fd = -1;
+        if (n->network) {
+            gp->port = g_new0(NetPort, 1);
+            gp->port->kind = g_strcmp0(n->kind, "macvtap") == 0 ? NET_PORT_MACVTAP : NET_PORT_TAP;
+            gp->port->ifname = g_strdup(n->ifname);
+            gp->port->network = g_strdup(n->network);
+            gp->port->fd = -1;
+            if (n->mac)
+                mac_parse(n->mac, &gp->port->mac);
+        } else {
+            gp->tap = g_strdup(n->ifname);
+        }
+        g_ptr_array_add(proc->ports, gp);
+    }
+    for (guint i = 0; i < proc->status->display_ports->len; i++)
+        port_range_reserve(cfg->display_ports,
+                           g_array_index(proc->status->display_ports, unsigned int, i));
+    proc->log_path = g_strdup_printf("%s/%s.log", cfg->log_dir, name);
+
+    /* the same qemu (a recycled pid has another start time)? */
+    if (!dnsmasq_proc_start_time(proc->status->pid, &now_start) ||
+        now_start != proc->status->start_time ||
+        !(proc->mon = qmp_connect(proc->status->monitor, 2000, monitor_event, proc, &err))) {
+        log_warn("domain '%s': its qemu (pid %d) is gone%s%s: cleaning up", name,
+                 (int)proc->status->pid, err ? ": " : "", err ? err->message : "");
+        if (now_start == proc->status->start_time && proc->status->pid > 0)
+            kill_qemu(proc, QEMU_STOP_GRACE_MS); /* alive but deaf: not ours to trust */
+        proc->status->pid = 0;
+        undo_host(cfg, proc);
+        process_free(proc);
+        *ret_cleaned = true;
+        g_set_error(error, Q, VIR_ERR_OPERATION_FAILED,
+                    "domain '%s' is no longer running: its qemu is gone", name);
+        return NULL;
+    }
+    log_info("domain '%s' is running: re-attached to qemu pid %d", name, (int)proc->status->pid);
+    return proc;
+}
+
+bool
+qemu_process_query_running(QemuProcess *proc, bool *ret_running, GError **error)
+{
+    g_autofree char *status = NULL;
+
+    return need_monitor(proc, error) && qmp_query_status(proc->mon, ret_running, &status, error);
+}
+
 /* ---- operations ---- */
 
 static bool

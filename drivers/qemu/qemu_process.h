@@ -66,6 +66,18 @@ QemuProcess *qemu_process_start(const QemuProcessConfig *cfg, const DomDef *def,
  * goes on). */
 bool qemu_process_stop(const QemuProcessConfig *cfg, QemuProcess *proc, GError **error);
 
+/* After an agent restart: reads RUN/qemu/@name.xml, checks the qemu it
+ * names is the same process (pid and start time) and re-attaches its
+ * monitor. A qemu that is gone is cleaned up after (ports unplugged,
+ * leases released, files removed): NULL with *ret_cleaned true. The guest
+ * is never killed because the agent could not rebuild its own state,
+ * unless its qemu no longer answers on its monitor. */
+QemuProcess *qemu_process_adopt(const QemuProcessConfig *cfg, const char *name, bool *ret_cleaned,
+                                GError **error);
+
+/* Asks qemu whether the guest runs (else it is paused). */
+bool qemu_process_query_running(QemuProcess *proc, bool *ret_running, GError **error);
+
 /* The record of the running guest (live definition, pid, ports...). */
 const QemuStatus *qemu_process_status(const QemuProcess *proc);
 
