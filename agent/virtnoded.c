@@ -19,6 +19,7 @@
 #include "net/network_driver.h"
 #include "util/installdirs.h"
 #include "util/log.h"
+#include "util/reaper.h"
 
 /* After the pid file is locked, before the sockets listen: the event loop
  * lib/ delivers driver events on (the agent's main loop runs the default
@@ -103,6 +104,19 @@ agent_autostart(const AgentPaths *paths)
         log_warn("autostart: cannot write '%s': %s", marker, err->message);
 }
 
+/* The agent is a child subreaper (agent.c): orphans from below it (the
+ * helper of a killed dnsmasq, say) become its children; this reaps those
+ * nobody waits for, every two seconds. */
+static gboolean
+agent_sweep_orphans(gpointer data G_GNUC_UNUSED)
+{
+    unsigned int n = reaper_sweep();
+
+    if (n)
+        log_debug("reaped %u orphaned process(es)", n);
+    return G_SOURCE_CONTINUE;
+}
+
 static bool
 agent_startup_hook(Agent *agent, gpointer data, GError **error)
 {
@@ -121,6 +135,7 @@ agent_startup_hook(Agent *agent, gpointer data, GError **error)
     /* guests an earlier agent left running */
     qemu_domain_reconnect();
     agent_autostart(paths);
+    g_timeout_add_seconds(2, agent_sweep_orphans, NULL);
     return true;
 }
 

@@ -21,6 +21,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/installdirs.h"
+#include "util/reaper.h"
 
 #define DNSMASQ_READY_TIMEOUT_MS 10000
 #define DNSMASQ_POLL_MS 2
@@ -144,6 +145,7 @@ dnsmasq_gone(pid_t pid, unsigned long long start_time)
     /* our zombie (or, after an agent restart, PID 1's to reap) */
     while (waitpid(pid, NULL, WNOHANG) < 0 && errno == EINTR)
         ;
+    reaper_forget(pid);
     return true;
 }
 
@@ -303,6 +305,7 @@ dnsmasq_start(const NetDef *def, const DnsmasqPaths *paths, DnsmasqProc *ret_pro
         if (r == pid) {
             g_autofree char *said = dnsmasq_read_output(out_fd, out_start);
 
+            reaper_forget(pid);
             g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
                         "dnsmasq for network '%s' exited with status %d%s%s", def->name,
                         WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus),
@@ -317,6 +320,7 @@ dnsmasq_start(const NetDef *def, const DnsmasqPaths *paths, DnsmasqProc *ret_pro
             kill(pid, SIGKILL);
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+            reaper_forget(pid);
             g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_TIMEOUT,
                         "dnsmasq for network '%s' did not start within %d s%s%s", def->name,
                         DNSMASQ_READY_TIMEOUT_MS / 1000, *said ? ": " : "", said);

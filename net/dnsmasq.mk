@@ -5,7 +5,7 @@
 # net/virtnode-leaseshelper  dnsmasq's dhcp-script: records leases
 
 noinst_LTLIBRARIES += util/libvncmd.la
-util_libvncmd_la_SOURCES = util/cmd.c util/cmd.h
+util_libvncmd_la_SOURCES = util/cmd.c util/cmd.h util/reaper.c util/reaper.h
 util_libvncmd_la_LIBADD = $(GLIB_LIBS)
 
 noinst_LTLIBRARIES += net/libvndnsmasq.la
@@ -58,3 +58,9 @@ tests_dnsmasq_run_test_LDADD = $(DNSMASQ_LIBS)
 TESTS += tests/dnsmasq-run-test
 
 EXTRA_DIST += docs/dnsmasq.md
+
+# the orphan sweep of a child subreaper
+check_PROGRAMS += tests/reaper-test
+tests_reaper_test_SOURCES = tests/reaper-test.c
+tests_reaper_test_LDADD = util/libvncmd.la util/libvnutil.la $(GLIB_LIBS)
+TESTS += tests/reaper-test

@@ -16,6 +16,18 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+# The guest is built (or found up to date) before interop-lib moves the
+# test into a network namespace of its own: the first build downloads
+# Debian packages. The result goes along in the environment.
+if [ -z "${VIRTNODE_TEST_NETNS:-}" ] && [ "$(id -u)" = 0 ]; then
+    here0=$(cd "$(dirname "$0")" && pwd)
+    DOM_E2E_GUEST=${abs_top_builddir:-$here0/..}/tests/guest
+    DOM_E2E_GUEST_LOG=$(mktemp "${TMPDIR:-/tmp}/dom-e2e-guest.XXXXXX")
+    "${abs_top_srcdir:-$here0/..}/tests/guest/build-guest.sh" "$DOM_E2E_GUEST" >"$DOM_E2E_GUEST_LOG" 2>&1
+    DOM_E2E_GUEST_RC=$?
+    export DOM_E2E_GUEST DOM_E2E_GUEST_LOG DOM_E2E_GUEST_RC
+fi
+
 # shellcheck source=tests/interop-lib.sh
 . "$(dirname "$0")/interop-lib.sh"
 
@@ -31,13 +43,14 @@ cannot_run() {
 [ "$(id -u)" = 0 ] || cannot_run "needs root (bridges, taps, qemu in a namespace)"
 have_virsh || cannot_run "Debian's virsh is not installed"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 is missing"
-GUEST=$builddir/tests/guest
-"$srcdir/tests/guest/build-guest.sh" "$GUEST" >"$TMP/guest-build.log" 2>&1
-case $? in
+GUEST=$DOM_E2E_GUEST
+guest_log=$(cat "$DOM_E2E_GUEST_LOG" 2>/dev/null)
+rm -f "$DOM_E2E_GUEST_LOG"
+case $DOM_E2E_GUEST_RC in
 0) ;;
-77) cannot_run "the test guest cannot be built here: $(tail -n 1 "$TMP/guest-build.log")" ;;
+77) cannot_run "the test guest cannot be built here: $(printf '%s\n' "$guest_log" | tail -n 1)" ;;
 *)
-    not_ok "the test guest builds" "$(tail -n 20 "$TMP/guest-build.log")"
+    not_ok "the test guest builds" "$(printf '%s\n' "$guest_log" | tail -n 20)"
     finish
     ;;
 esac

@@ -651,6 +651,15 @@ if [ "$attempt" = 4 ] && [ -z "$new" ] &&
 else
     not_ok "dnsmasq killed a fourth time within a minute: left down, logged" "attempt $attempt new '$new'" "$(tail -n 5 "$AGENT_LOG")"
 fi
+# the killed dnsmasqs' own helpers were orphaned to the agent (a child
+# subreaper): its sweep reaps them within two sweeps (2 s apart)
+sleep 4.5
+zombies=$(ps -o pid=,stat= --ppid "$AGENT_PID" | awk '$2 ~ /^Z/' | wc -l)
+if [ "$zombies" -eq 0 ]; then
+    ok "no zombie children of the agent after the kills"
+else
+    not_ok "no zombie children of the agent after the kills" "$(ps -o pid=,stat=,args= --ppid "$AGENT_PID")"
+fi
 
 # a reboot: processes, links and rules gone, RUN cleared
 agent_stop

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/cmd.h"
+#include "util/reaper.h"
 #include "util/error.h"
 
 struct Cmd {
@@ -325,6 +326,8 @@ cmd_start(Cmd *c, bool capture, GPid *ret_pid, int *ret_out, int *ret_err, GErro
                         path, spawn_error->message);
             return false;
         }
+        /* its owner waits for it, not the orphan sweep */
+        reaper_watch(*ret_pid);
     }
     return true;
 }
@@ -423,6 +426,7 @@ cmd_run(Cmd *c, int *ret_status, GError **error)
             g_main_context_iteration(ctx, TRUE);
         g_source_destroy(child);
         g_spawn_close_pid(pid);
+        reaper_forget(pid);
         status = cmd_status_from_wait(w.wait_status);
         if (c->ret_stdout)
             *c->ret_stdout = g_strdup(w.out->str);

@@ -29,6 +29,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/reaper.h"
 
 #define Q error_quark(VIR_FROM_QEMU)
 /* qemu gets this long to create its monitor socket */
@@ -331,6 +332,7 @@ launch(QemuProcess *proc, QemuPrepared *prep, GError **error)
         if (waitpid(pid, &wstatus, WNOHANG) == pid) {
             g_autofree char *said = log_tail(proc->log_path, log_start);
 
+            reaper_forget(pid);
             proc->status->pid = 0;
             g_set_error(error, Q, VIR_ERR_OPERATION_FAILED,
                         "domain '%s': qemu exited with status %d%s%s", def->name,
@@ -377,6 +379,7 @@ kill_qemu(QemuProcess *proc, unsigned int grace_ms)
     }
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
+    reaper_forget(pid);
     proc->status->pid = 0;
 }
 

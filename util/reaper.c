@@ -1,0 +1,94 @@
+/*
+ * reaper.c: reaping the orphans a child subreaper inherits
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/reaper.h"
+
+static GMutex reaper_lock;
+static GHashTable *watched;   /* GINT_TO_POINTER(pid) */
+static GHashTable *last_seen; /* unwatched zombies of the previous sweep */
+
+void
+reaper_watch(pid_t pid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&reaper_lock);
+
+    if (!watched)
+        watched = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_add(watched, GINT_TO_POINTER(pid));
+}
+
+void
+reaper_forget(pid_t pid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&reaper_lock);
+
+    if (watched)
+        g_hash_table_remove(watched, GINT_TO_POINTER(pid));
+}
+
+bool
+reaper_is_watched(pid_t pid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&reaper_lock);
+
+    return watched && g_hash_table_contains(watched, GINT_TO_POINTER(pid));
+}
+
+/* Whether @pid is our child and a zombie (/proc/PID/stat: state, ppid). */
+static bool
+our_zombie(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+    char state = 0;
+    int ppid = 0;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')) ||
+        sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+        return false;
+    return state == 'Z' && ppid == getpid();
+}
+
+unsigned int
+reaper_sweep(void)
+{
+    g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    const char *name;
+    unsigned int n = 0;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        char *end = NULL;
+        long pid = strtol(name, &end, 10);
+        gpointer key = GINT_TO_POINTER((int)pid);
+
+        if (pid <= 0 || *end || reaper_is_watched((pid_t)pid) || !our_zombie((pid_t)pid))
+            continue;
+        /* A child spawned a moment ago may exit before its owner watches
+         * it: only a zombie seen by the previous sweep too is an orphan. */
+        if (!last_seen || !g_hash_table_contains(last_seen, key)) {
+            g_hash_table_add(seen, key);
+            continue;
+        }
+        /* a zombie already: this does not block */
+        if (waitpid((pid_t)pid, NULL, WNOHANG) == (pid_t)pid)
+            n++;
+    }
+    if (last_seen)
+        g_hash_table_unref(last_seen);
+    last_seen = seen;
+    return n;
+}
