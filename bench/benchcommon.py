@@ -3,7 +3,10 @@ python3-libvirt clients and the shared harness, and finding a build."""
 import datetime
 import json
 import os
+import shutil
+import signal
 import subprocess
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
@@ -62,3 +65,70 @@ def find_build(a):
 
 def have_python_libvirt():
     return subprocess.run([PY, "-c", "import libvirt"], env=client_env()).returncode == 0
+
+
+NETNS = "vnbench"
+
+
+def with_virtnoded(a, out, agent_conf, measure):
+    """Runs virtnoded from a.build (find_build) in network namespace vnbench
+    on a fresh root under OUT (not a first run: no default network), with
+    AGENT_CONF as its agent.conf, calls MEASURE(uri, pid, ns_cmd, outdir),
+    then stops it. Returns what was run."""
+    virtnoded = os.path.join(find_build(a), "agent", "virtnoded")
+    root = os.path.join(out, "virtnoded-root")
+    shutil.rmtree(root, ignore_errors=True)
+    etc = os.path.join(root, "etc", "virtnode")
+    os.makedirs(os.path.join(etc, "qemu", "networks"))
+    with open(os.path.join(etc, "agent.conf"), "w") as f:
+        f.write(agent_conf)
+    os.chmod(out, 0o755)  # dnsmasq drops to "nobody"
+    os.chmod(root, 0o755)
+    sock = os.path.join(root, "run", "virtnode", "virtnode-sock")
+    uri = f"qemu+unix:///system?socket={sock}"
+    if not os.path.exists(f"/run/netns/{NETNS}"):
+        run(["ip", "netns", "add", NETNS])
+        run(["ip", "-n", NETNS, "link", "set", "lo", "up"])
+    logf = open(os.path.join(out, "virtnoded.log"), "w")
+    cmd = ["ip", "netns", "exec", NETNS, virtnoded, "--root", root]
+    log("virtnoded: " + " ".join(cmd))
+    proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            if proc.poll() is not None:
+                raise SystemExit(f"virtnoded exited ({proc.returncode}); see {logf.name}")
+            time.sleep(0.05)
+        measure(uri, proc.pid, f"ip netns exec {NETNS}", os.path.join(out, "virtnoded"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        logf.close()
+        left = subprocess.run(["ip", "netns", "pids", NETNS], capture_output=True, text=True).stdout.split()
+        if left:
+            log(f"processes left in {NETNS}: {left} (namespace kept)")
+        elif not a.keep:
+            run(["ip", "netns", "del", NETNS], check=False)
+    return {"start_cmd": " ".join(cmd)}
+
+
+def with_libvirtd(a, out, measure):
+    """Starts Debian's libvirtd through the harness's anchor (its own
+    namespace), calls MEASURE(uri, pid, ns_cmd, outdir), tears it down."""
+    ctl = os.path.join(a.harness, "anchor", "libvirtd-ctl")
+    state = os.environ.get("LVB_STATE", "/tmp/bench-anchor-state")
+    ns = os.environ.get("LVB_NETNS", "lvbench")
+    log("libvirtd (anchor): fresh start")
+    run([ctl, "teardown"], check=False)
+    run([ctl, "start"])
+    try:
+        with open(os.path.join(state, "libvirtd.pid")) as f:
+            pid = int(f.read().split()[0])
+        measure("qemu:///system", pid, f"ip netns exec {ns}", os.path.join(out, "libvirtd"))
+        version = subprocess.run(["/usr/sbin/libvirtd", "--version"], capture_output=True, text=True).stdout.strip()
+    finally:
+        if not a.keep:
+            run([ctl, "teardown"], check=False)
+            run([ctl, "purge-sysdirs"], check=False)
+    return {"version": version}
