@@ -44,27 +44,10 @@ static const char *const open_xml = "<network><name>cfopen</name><forward mode='
                                     "<bridge name='vncf2'/><ip address='10.79.3.1' prefix='24'/>"
                                     "</network>";
 
-static char *
-sh(const char *script)
-{
-    const char *argv[] = { "/bin/sh", "-ec", script, NULL };
-    g_autoptr(GError) error = NULL;
-    g_autofree char *err = NULL;
-    char *out = NULL;
-    int status = 0;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                      &error))
-        g_error("cannot run sh: %s", error->message);
-    if (!g_spawn_check_wait_status(status, &error))
-        g_error("script failed (%s):\n%s\n%s", error->message, script, err);
-    return out;
-}
-
 static void
 run(const char *script)
 {
-    g_autofree char *out = sh(script);
+    g_autofree char *out = test_sh(script);
 }
 
 static FwRuleset *
@@ -127,7 +110,7 @@ assert_conflicts(const char *backend, const char *xml, const char *expected)
 static char *
 legacy_tables(void)
 {
-    return sh("cat /proc/net/ip_tables_names /proc/net/ip6_tables_names");
+    return test_sh("cat /proc/net/ip_tables_names /proc/net/ip6_tables_names");
 }
 
 /* A fresh namespace: nothing to report, and nothing created by looking. */
@@ -144,7 +127,7 @@ test_clean(void)
     assert_conflicts("nftables", dual_xml, "");
     after = legacy_tables();
     g_assert_cmpstr(after, ==, "");
-    nft = sh("nft list ruleset");
+    nft = test_sh("nft list ruleset");
     g_assert_cmpstr(nft, ==, "");
 }
 
@@ -186,7 +169,7 @@ test_nft(void)
         "nft add rule inet rules fwd2 counter reject\n"
         "nft add chain inet rules notbase\n"
         "nft add rule inet rules notbase drop\n");
-    tables = sh("nft -a list chain inet rules fwd2");
+    tables = test_sh("nft -a list chain inet rules fwd2");
     g_assert_nonnull(strstr(tables, "reject # handle 3"));
     assert_conflicts("iptables", dual_xml,
                      "IPv4 nftables table 'filter' chain 'FORWARD' has policy drop\n"
@@ -235,7 +218,7 @@ test_legacy(void)
                      "IPv4 iptables (legacy) table 'filter' chain 'FORWARD' has policy DROP\n"
                      "IPv4 iptables (legacy) table 'filter' chain 'INPUT' has an unconditional "
                      "REJECT rule (rule 2)\n");
-    ip6 = sh("cat /proc/net/ip6_tables_names");
+    ip6 = test_sh("cat /proc/net/ip6_tables_names");
     g_assert_cmpstr(ip6, ==, ""); /* looked for, not created */
 
     /* the IPv6 table exists only now, and only IPv6 networks see it */

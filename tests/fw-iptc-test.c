@@ -57,23 +57,6 @@ static const char *const touch_cmds = "iptables-legacy -t filter -S >/dev/null\n
                                       "ip6tables-legacy -t filter -S >/dev/null\n"
                                       "ip6tables-legacy -t nat -S >/dev/null\n";
 
-static char *
-sh(const char *script)
-{
-    const char *argv[] = { "/bin/sh", "-ec", script, NULL };
-    g_autoptr(GError) error = NULL;
-    g_autofree char *err = NULL;
-    char *out = NULL;
-    int status = 0;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                      &error))
-        g_error("cannot run sh: %s", error->message);
-    if (!g_spawn_check_wait_status(status, &error))
-        g_error("script failed (%s):\n%s\n%s", error->message, script, err);
-    return out;
-}
-
 /* The save output without its "# Generated/Completed ... on DATE" lines. */
 static char *
 strip_comments(const char *text)
@@ -90,7 +73,7 @@ strip_comments(const char *text)
 static char *
 save_here(void)
 {
-    g_autofree char *raw = sh("iptables-legacy-save; ip6tables-legacy-save");
+    g_autofree char *raw = test_sh("iptables-legacy-save; ip6tables-legacy-save");
 
     return strip_comments(raw);
 }
@@ -151,7 +134,7 @@ save_reference(const char *pre_cmds, const FwRuleset *a, const FwRuleset *b)
     g_string_append(script, "iptables-legacy-save; ip6tables-legacy-save\n");
     quoted = g_shell_quote(script->str);
     g_string_append(outer, quoted);
-    raw = sh(outer->str);
+    raw = test_sh(outer->str);
     return strip_comments(raw);
 }
 
@@ -223,7 +206,7 @@ test_foreign_rules(void)
         return;
     a = build(net_a_xml);
     be = fw_iptc_new();
-    out = sh(foreign_cmds);
+    out = test_sh(foreign_cmds);
     orig = save_here();
 
     g_assert_true(fw_apply(be, a, &error));
@@ -240,10 +223,10 @@ test_foreign_rules(void)
     removed = save_here();
     g_assert_cmpstr(removed, ==, orig);
 
-    cleanup = sh("iptables-legacy -D FORWARD -s 10.99.0.0/16 -j DROP\n"
-                 "iptables-legacy -D INPUT -p tcp --dport 22 -j ACCEPT\n"
-                 "iptables-legacy -t nat -D POSTROUTING -o eth9 -j MASQUERADE\n"
-                 "ip6tables-legacy -D FORWARD -s fd99::/16 -j DROP\n");
+    cleanup = test_sh("iptables-legacy -D FORWARD -s 10.99.0.0/16 -j DROP\n"
+                      "iptables-legacy -D INPUT -p tcp --dport 22 -j ACCEPT\n"
+                      "iptables-legacy -t nat -D POSTROUTING -o eth9 -j MASQUERADE\n"
+                      "ip6tables-legacy -D FORWARD -s fd99::/16 -j DROP\n");
 }
 
 /* A commit the kernel refuses (a jump to a chain that does not exist, in
@@ -332,7 +315,7 @@ enter_namespace(void)
     g_assert_nonnull(lock_dir);
     lock = g_build_filename(lock_dir, "xtables.lock", NULL);
     g_setenv("XTABLES_LOCKFILE", lock, TRUE);
-    out = sh(touch_cmds);
+    out = test_sh(touch_cmds);
 }
 
 int

@@ -41,26 +41,9 @@ static const char *const foreign_cmds =
     "nft add rule ip foreign2 post oifname eth9 masquerade\n";
 
 static char *
-sh(const char *script)
-{
-    const char *argv[] = { "/bin/sh", "-ec", script, NULL };
-    g_autoptr(GError) error = NULL;
-    g_autofree char *err = NULL;
-    char *out = NULL;
-    int status = 0;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                      &error))
-        g_error("cannot run sh: %s", error->message);
-    if (!g_spawn_check_wait_status(status, &error))
-        g_error("script failed (%s):\n%s\n%s", error->message, script, err);
-    return out;
-}
-
-static char *
 ruleset(void)
 {
-    return sh("nft list ruleset");
+    return test_sh("nft list ruleset");
 }
 
 static char *
@@ -225,7 +208,7 @@ test_foreign_tables(void)
         return;
     a = build("nat");
     be = fw_nft_new();
-    out = sh(foreign_cmds);
+    out = test_sh(foreign_cmds);
     orig = ruleset();
 
     g_assert_true(fw_apply(be, a, &error));
@@ -240,7 +223,7 @@ test_foreign_tables(void)
     g_assert_cmpstr(removed, ==, orig);
 
     g_free(out);
-    out = sh("nft delete table inet foreign; nft delete table ip foreign2");
+    out = test_sh("nft delete table inet foreign; nft delete table ip foreign2");
     clean = ruleset();
     g_assert_cmpstr(clean, ==, "");
 }

@@ -79,3 +79,20 @@ test_netns_usable(const char *why_not)
         g_test_skip(why_not);
     return false;
 }
+
+char *
+test_sh(const char *script)
+{
+    const char *argv[] = { "/bin/sh", "-ec", script, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *err = NULL;
+    char *out = NULL;
+    int status = 0;
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                      &error))
+        g_error("cannot run sh: %s", error->message);
+    if (!g_spawn_check_wait_status(status, &error))
+        g_error("script failed (%s):\n%s\n%s", error->message, script, err);
+    return out;
+}

@@ -25,3 +25,8 @@ bool test_netns_in_ci(void);
  * there); else the case is skipped with @why_not, or fails under CI=true
  * (where a skip would hide a missing test). */
 bool test_netns_usable(const char *why_not);
+
+/* Runs @script with /bin/sh -e (test set-up: ip, nft, iptables-legacy)
+ * and returns its stdout; a failing script aborts the test with its
+ * stderr. */
+char *test_sh(const char *script);
