@@ -7,9 +7,12 @@
 # console and in net-dhcp-leases), its VNC server listens on the network's
 # address (<listen type='network'>), and the live XML says so while the
 # inactive one keeps the network's name. suspend/resume, shutdown through
-# the ACPI button, destroy; invalid transitions; failed starts (network
-# not active, missing emulator, bad kernel path) leave no qemu, no tap,
-# no files.
+# the ACPI button, destroy; invalid transitions; agent restarts (SIGTERM,
+# kill -9) with the guest running, a qemu killed while the agent is down,
+# autostart once per boot; failed starts (network not active, missing
+# emulator, bad kernel path) leave no qemu, no tap, no files. Last, two
+# agents in two namespaces, each with its own "example-net": the same
+# guest XML listens on each host's own address of it.
 #
 # Not root: skipped (a failure when CI=true); so is a machine where the
 # guest cannot be built (no Debian mirror and nothing cached).
@@ -56,6 +59,20 @@ case $DOM_E2E_GUEST_RC in
 esac
 
 chmod 0755 "$TMP"
+
+# whatever a failed test leaves: the second-host agents and any guest
+HOST_PID_a=
+HOST_PID_b=
+dom_cleanup() {
+    for pid in $HOST_PID_a $HOST_PID_b; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $(pgrep -f 'guest=(vg[0-9]|xhost),' 2>/dev/null); do
+        kill -KILL "$pid" 2>/dev/null
+    done
+}
+trap 'dom_cleanup; cleanup' EXIT
+
 V() {
     debian_client "$VIRSH" -q -c "$URI" "$@"
 }
@@ -326,4 +343,69 @@ V undefine vg1 >/dev/null 2>&1
 V net-undefine vniso >/dev/null 2>&1
 V net-destroy default >/dev/null 2>&1
 if agent_stop; then ok "virtnoded stopped"; else not_ok "virtnoded stopped"; fi
+
+# ---- one guest XML, two hosts ---------------------------------------------------------
+# Two agents in two namespaces ("host A", "host B"), each with a network
+# named example-net on a subnet of its own; the same guest XML, whose VNC
+# listens on the network named example-net, listens on each host's own
+# address of that network.
+HOSTS="a:10.213.101 b:10.213.102"
+for h in $HOSTS; do
+    name=${h%%:*}
+    ip netns add "host$name"
+    ip -n "host$name" link set lo up
+    mkdir -p "$TMP/host$name/etc/virtnode/qemu/networks"
+    ip netns exec "host$name" "$VIRTNODED" --root "$TMP/host$name" >"$TMP/host$name.log" 2>&1 &
+    eval "HOST_PID_$name=\$!"
+done
+host_uri() {
+    echo "qemu+unix:///system?socket=$TMP/host$1/run/virtnode/virtnode-sock"
+}
+for h in $HOSTS; do
+    name=${h%%:*}
+    i=0
+    while [ "$i" -lt 100 ] && [ ! -S "$TMP/host$name/run/virtnode/virtnode-sock" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    cat >"$TMP/example-$name.xml" <<XML
+<network>
+  <name>example-net</name>
+  <forward mode='nat'/>
+  <bridge name='vnex0' stp='off' delay='0'/>
+  <ip address='${h#*:}.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='${h#*:}.10' end='${h#*:}.20'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+    debian_client "$VIRSH" -q -c "$(host_uri "$name")" net-create "$TMP/example-$name.xml" >/dev/null 2>&1
+done
+domain_xml xhost 52:54:00:7e:00:0a example-net >"$TMP/xhost.xml"
+for h in $HOSTS; do
+    name=${h%%:*}
+    addr=${h#*:}.1
+    uri=$(host_uri "$name")
+    out=$( (debian_client "$VIRSH" -q -c "$uri" define "$TMP/xhost.xml" &&
+        debian_client "$VIRSH" -q -c "$uri" start xhost) 2>&1)
+    live=$(debian_client "$VIRSH" -q -c "$uri" dumpxml xhost 2>&1)
+    listening=$(ip netns exec "host$name" ss -ltn 2>&1)
+    banner=$(ip netns exec "host$name" python3 -c "import socket; s=socket.create_connection(('$addr', 5900), 5); print(s.recv(12).decode().strip())" 2>&1)
+    if printf '%s\n' "$live" | grep -q "<listen type='network' address='$addr' network='example-net'/>" &&
+        printf '%s\n' "$listening" | grep -q "$addr:5900 " && [ "$banner" = "RFB 003.008" ]; then
+        ok "host $name: the same XML's VNC listens on $addr:5900, example-net's address there"
+    else
+        not_ok "host $name: the same XML's VNC listens on example-net's address" "$out" "$live" "$listening" "$banner"
+    fi
+    debian_client "$VIRSH" -q -c "$uri" destroy xhost >/dev/null 2>&1
+    debian_client "$VIRSH" -q -c "$uri" net-destroy example-net >/dev/null 2>&1
+done
+for h in $HOSTS; do
+    name=${h%%:*}
+    eval "pid=\$HOST_PID_$name"
+    kill -TERM "$pid" 2>/dev/null
+    wait_gone "$pid" 100
+    ip netns del "host$name"
+done
 finish
