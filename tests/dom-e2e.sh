@@ -316,6 +316,51 @@ fi
 V destroy vg1 >/dev/null 2>&1
 V autostart --disable vg1 >/dev/null 2>&1
 
+# ---- on_poweroff: restart and preserve ---------------------------------------------------
+# restart: the guest's poweroff brings it up again in a new qemu
+domain_xml vg5 52:54:00:7e:00:05 >"$TMP/vg5.xml"
+sed -i 's|</features>|</features>\n  <on_poweroff>restart</on_poweroff>|' "$TMP/vg5.xml"
+V define "$TMP/vg5.xml" >/dev/null 2>&1
+V start vg5 >/dev/null 2>&1
+wait_console vg5 VNGUEST-READY 60 >/dev/null
+pid=$(qemu_of vg5)
+V shutdown vg5 >/dev/null 2>&1
+i=0
+while [ "$i" -lt 300 ] && { [ -z "$(qemu_of vg5)" ] || [ "$(qemu_of vg5)" = "$pid" ]; }; do
+    sleep 0.1
+    i=$((i + 1))
+done
+new=$(qemu_of vg5)
+if [ -n "$new" ] && [ "$new" != "$pid" ] && V domstate vg5 | grep -qx running &&
+    grep -q "domain .vg5. started" "$AGENT_LOG"; then
+    ok "on_poweroff restart: the guest powered off and runs again (qemu $pid -> $new)"
+else
+    not_ok "on_poweroff restart: the guest runs again in a new qemu" "old $pid new $new" "$(V domstate --reason vg5 2>&1)"
+fi
+V destroy vg5 >/dev/null 2>&1
+# preserve: qemu stays, the guest is paused for inspection
+sed -i 's|<on_poweroff>restart</on_poweroff>|<on_poweroff>preserve</on_poweroff>|' "$TMP/vg5.xml"
+V undefine vg5 >/dev/null 2>&1 # (the XML has no UUID: a new definition)
+V define "$TMP/vg5.xml" >/dev/null 2>&1
+: >"$TMP/vg5.console"
+V start vg5 >/dev/null 2>&1
+wait_console vg5 VNGUEST-READY 60 >/dev/null
+pid=$(qemu_of vg5)
+V shutdown vg5 >/dev/null 2>&1
+i=0
+while [ "$i" -lt 300 ] && ! V domstate vg5 | grep -qx paused; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if V domstate --reason vg5 | grep -q 'paused (shutting down)' && [ "$(qemu_of vg5)" = "$pid" ]; then
+    ok "on_poweroff preserve: qemu $pid stays, the domain is paused (shutting down)"
+else
+    not_ok "on_poweroff preserve: qemu stays, the domain is paused" "$(V domstate --reason vg5 2>&1)" \
+        "$(tail -n 5 "$TMP/vg5.console" 2>&1)" "$(grep vg5 "$AGENT_LOG" | tail -n 5)"
+fi
+V destroy vg5 >/dev/null 2>&1
+V undefine vg5 >/dev/null 2>&1
+
 # ---- failed starts leave nothing ------------------------------------------------------
 # fail_start NAME XMLFILE EXPECTED
 fail_start() {

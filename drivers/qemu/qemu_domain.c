@@ -767,6 +767,41 @@ stop_locked(QemuDom *dom, int reason, int detail)
     emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_STOPPED, detail);
 }
 
+static bool start_locked(QemuDom *dom, GError **error);
+
+/* on_poweroff / on_reboot / on_crash once the guest stopped by itself
+ * (st.modify_lock held): destroy (shut off with @reason), restart (a new
+ * qemu for the same definition), preserve (qemu stays, the guest paused,
+ * for inspection). The other actions count as destroy. */
+static void
+lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail)
+{
+    g_autoptr(GError) err = NULL;
+
+    switch (action) {
+    case DOM_LIFECYCLE_PRESERVE:
+        set_state(dom, VIR_DOMAIN_PAUSED,
+                  reason == VIR_DOMAIN_SHUTOFF_CRASHED ? VIR_DOMAIN_PAUSED_CRASHED
+                                                       : VIR_DOMAIN_PAUSED_SHUTTING_DOWN);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
+                   VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        return;
+    case DOM_LIFECYCLE_RESTART:
+    case DOM_LIFECYCLE_COREDUMP_RESTART:
+        stop_locked(dom, reason, detail);
+        if (!start_locked(dom, &err))
+            log_error("domain '%s': restart after the guest stopped failed: %s", dom->def->name,
+                      err->message);
+        return;
+    case DOM_LIFECYCLE_DESTROY:
+    case DOM_LIFECYCLE_RESTART_RENAME:
+    case DOM_LIFECYCLE_COREDUMP_DESTROY:
+    case DOM_LIFECYCLE_LAST:
+        break;
+    }
+    stop_locked(dom, reason, detail);
+}
+
 /* What a running guest's qemu reported, on the main loop. */
 static void
 process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
@@ -778,11 +813,16 @@ process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNU
         return; /* stopped meanwhile */
     switch (event) {
     case QEMU_PROCESS_EVENT_SHUTDOWN:
-        /* on_poweroff: destroy (the default and, for now, the only one) */
-        stop_locked(dom, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        lifecycle_action(dom, dom->def->on_poweroff, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
+                         VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        break;
+    case QEMU_PROCESS_EVENT_REBOOT:
+        lifecycle_action(dom, dom->def->on_reboot, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
+                         VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
         break;
     case QEMU_PROCESS_EVENT_CRASHED:
-        stop_locked(dom, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        lifecycle_action(dom, dom->def->on_crash, VIR_DOMAIN_SHUTOFF_CRASHED,
+                         VIR_DOMAIN_EVENT_STOPPED_CRASHED);
         break;
     case QEMU_PROCESS_EVENT_GONE:
         log_warn("domain '%s': qemu exited on its own", name);

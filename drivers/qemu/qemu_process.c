@@ -136,6 +136,7 @@ monitor_event(QmpConn *conn G_GNUC_UNUSED, const char *event, json_object *data 
 
     for (gsize i = 0; i < G_N_ELEMENTS(map); i++) {
         EventCall *c;
+        json_object *reason = NULL;
 
         if (strcmp(event, map[i].name) != 0 || !proc->event_cb)
             continue;
@@ -144,6 +145,11 @@ monitor_event(QmpConn *conn G_GNUC_UNUSED, const char *event, json_object *data 
         c->data = proc->event_data;
         c->name = g_strdup(proc->name);
         c->event = map[i].event;
+        /* with -no-reboot a guest's reboot ends in SHUTDOWN too */
+        if (c->event == QEMU_PROCESS_EVENT_SHUTDOWN && data &&
+            json_object_object_get_ex(data, "reason", &reason) &&
+            g_strcmp0(json_object_get_string(reason), "guest-reset") == 0)
+            c->event = QEMU_PROCESS_EVENT_REBOOT;
         g_idle_add_full(G_PRIORITY_DEFAULT, event_call_run, c, event_call_free);
         return;
     }

@@ -36,6 +36,7 @@ typedef struct QemuProcess QemuProcess;
  * states and events). */
 typedef enum {
     QEMU_PROCESS_EVENT_SHUTDOWN, /* the guest powered off (qemu waits, -no-shutdown) */
+    QEMU_PROCESS_EVENT_REBOOT,   /* the guest rebooted under -no-reboot (on_reboot != restart) */
     QEMU_PROCESS_EVENT_RESET,    /* the guest rebooted */
     QEMU_PROCESS_EVENT_STOP,     /* paused */
     QEMU_PROCESS_EVENT_RESUME,   /* running again */
