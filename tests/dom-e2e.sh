@@ -4,9 +4,10 @@
 #
 # The tiny test guest (tests/guest/) runs on libvirt's default NAT network:
 # it gets a DHCP lease from the network's dnsmasq (seen on its serial
-# console and in net-dhcp-leases), its VNC server listens on the network's
-# address (<listen type='network'>), and the live XML says so while the
-# inactive one keeps the network's name. suspend/resume, shutdown through
+# console and in net-dhcp-leases), reaches an "upstream host" namespace
+# through NAT (tcpdump there sees the masqueraded source), its VNC server
+# listens on the network's address (<listen type='network'>), and the live
+# XML says so while the inactive one keeps the network's name. suspend/resume, shutdown through
 # the ACPI button, destroy; invalid transitions; agent restarts (SIGTERM,
 # kill -9) with the guest running, a qemu killed while the agent is down,
 # autostart once per boot; failed starts (network not active, missing
@@ -71,7 +72,7 @@ dom_cleanup() {
         kill -KILL "$pid" 2>/dev/null
     done
 }
-trap 'dom_cleanup; cleanup' EXIT
+trap 'dom_cleanup; ip netns del up 2>/dev/null; cleanup' EXIT
 
 V() {
     debian_client "$VIRSH" -q -c "$URI" "$@"
@@ -88,7 +89,7 @@ domain_xml() {
     <type arch='x86_64'>hvm</type>
     <kernel>${4:-$GUEST/vmlinuz}</kernel>
     <initrd>$GUEST/initramfs.cpio.gz</initrd>
-    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1</cmdline>
+    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1${GUEST_EXTRA:+ $GUEST_EXTRA}</cmdline>
   </os>
   <features>
     <acpi/>
@@ -143,6 +144,17 @@ host_state() {
     ip addr show
 }
 
+# an upstream host behind the agent's default route, as in net-e2e
+UP_IP=172.31.99.2
+ip netns add up
+ip link add vup type veth peer name eth0 netns up
+ip addr add 172.31.99.1/24 dev vup
+ip link set vup up
+ip -n up addr add "$UP_IP/24" dev eth0
+ip -n up link set lo up
+ip -n up link set eth0 up
+ip route add default via "$UP_IP"
+
 if agent_start; then
     ok "virtnoded started"
 else
@@ -151,11 +163,25 @@ else
 fi
 V net-define "$srcdir/init/networks/default.xml" >/dev/null 2>&1
 V net-start default >/dev/null 2>&1 || not_ok "default network started" "$(tail -n 5 "$AGENT_LOG")"
+# link-local addresses settle (DAD) before the baseline is taken
+i=0
+while [ "$i" -lt 50 ] && [ -n "$(ip -6 addr show tentative)" ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
 host_state >"$TMP/state.before"
 
 # ---- start, lease, VNC on the network's address --------------------------------------
-domain_xml vg1 52:54:00:7e:00:01 >"$TMP/vg1.xml"
+GUEST_EXTRA="vnguest.ping=$UP_IP" domain_xml vg1 52:54:00:7e:00:01 >"$TMP/vg1.xml"
 V define "$TMP/vg1.xml" >/dev/null 2>&1
+# listening upstream before the guest boots (it pings right after its lease)
+ip netns exec up timeout 90 tcpdump -n -l -i eth0 -c 1 icmp >"$TMP/capture" 2>"$TMP/capture.err" &
+CAPTURE_PID=$!
+i=0
+while [ "$i" -lt 100 ] && ! grep -q 'listening on' "$TMP/capture.err" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
 out=$(V start vg1 2>&1)
 if [ $? -eq 0 ] && V list --name | grep -qx vg1 && V domstate vg1 | grep -qx running; then
     ok "virsh start: vg1 running (qemu pid $(qemu_of vg1))"
@@ -167,6 +193,18 @@ if wait_console vg1 VNGUEST-READY 60 && grep -q 'VNGUEST-LEASE ip=192.168.122' "
     ok "the guest got a lease from the network's dnsmasq: $(grep VNGUEST-LEASE "$TMP/vg1.console")"
 else
     not_ok "the guest got a lease from the network's dnsmasq" "$(tail -n 20 "$TMP/vg1.console" 2>&1)"
+fi
+# the guest pings the upstream host; tcpdump there sees the masqueraded source
+if wait_console vg1 VNGUEST-PING 60 && grep -q "VNGUEST-PING ok $UP_IP" "$TMP/vg1.console"; then
+    wait "$CAPTURE_PID" 2>/dev/null
+    if grep -q "IP 172.31.99.1 > $UP_IP: ICMP echo request" "$TMP/capture"; then
+        ok "the guest reaches the upstream host through NAT (seen there from 172.31.99.1)"
+    else
+        not_ok "the upstream host sees the guest masqueraded" "$(cat "$TMP/capture" "$TMP/capture.err")"
+    fi
+else
+    kill "$CAPTURE_PID" 2>/dev/null
+    not_ok "the guest reaches the upstream host through NAT" "$(grep VNGUEST "$TMP/vg1.console")"
 fi
 got=$(V net-dhcp-leases default 2>&1)
 if printf '%s\n' "$got" | grep -q '52:54:00:7e:00:01 .*ipv4 .*192.168.122.*vg1'; then
