@@ -354,6 +354,29 @@ fi
 V destroy vg1 >/dev/null 2>&1
 V autostart --disable vg1 >/dev/null 2>&1
 
+# ---- transient: create from XML, gone when destroyed --------------------------------------
+domain_xml vg6 52:54:00:7e:00:06 >"$TMP/vg6.xml"
+out=$(V create "$TMP/vg6.xml" 2>&1)
+if [ $? -eq 0 ] && V domstate vg6 | grep -qx running && V list --transient --name | grep -qx vg6 &&
+    ! V list --persistent --all --name | grep -qx vg6 && [ ! -e "$ETC/qemu/vg6.xml" ]; then
+    ok "create from XML: a running transient domain, no file under ETC"
+else
+    not_ok "create from XML: a running transient domain" "$out" "$(V list --all 2>&1)"
+fi
+pid=$(qemu_of vg6)
+out=$(V create "$TMP/vg6.xml" 2>&1)
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "already"; then
+    ok "create of a name that runs is refused"
+else
+    not_ok "create of a name that runs is refused" "$out"
+fi
+V destroy vg6 >/dev/null 2>&1
+if ! V list --all --name | grep -qx vg6 && gone "$pid" && ! ip -o link show | grep -q vnet; then
+    ok "destroy of the transient domain: gone from the list, no qemu, no tap"
+else
+    not_ok "destroy of the transient domain: gone" "$(V list --all 2>&1)"
+fi
+
 # ---- on_poweroff: restart and preserve ---------------------------------------------------
 # restart: the guest's poweroff brings it up again in a new qemu
 domain_xml vg5 52:54:00:7e:00:05 >"$TMP/vg5.xml"

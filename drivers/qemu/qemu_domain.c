@@ -24,6 +24,7 @@ typedef struct QemuDom {
     bool autostart;
     char *digest;      /* SHA-256 of the file as stored: tells reload what changed */
     QemuProcess *proc; /* running: the guest's qemu; NULL: shut off */
+    bool persistent;   /* has a file under ETC (a transient one goes when it stops) */
     int id;            /* while running, else -1 */
     int state, reason; /* virDomainState and its reason */
 } QemuDom;
@@ -77,6 +78,7 @@ uuid_hash(gconstpointer key)
 }
 
 static void stop_locked(QemuDom *dom, int reason, int detail);
+static void forget_if_transient(QemuDom *dom);
 
 static gint
 compare_names(gconstpointer a, gconstpointer b)
@@ -220,6 +222,7 @@ load_one(const char *name, const char *xml, bool autostart, gpointer data, GErro
     dom->autostart = autostart;
     dom->digest = digest_of(xml);
     dom->id = -1;
+    dom->persistent = true;
     dom->state = VIR_DOMAIN_SHUTOFF;
     dom->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     tables_put(t, g_steal_pointer(&dom));
@@ -289,6 +292,7 @@ qemu_domain_state_reload(GError **error)
 {
     MODIFY_LOCKED();
     g_autoptr(GArray) events = g_array_new(FALSE, TRUE, sizeof(ReloadEvent));
+    g_autoptr(GPtrArray) transients = g_ptr_array_new();
     DomTables t, old;
     GHashTableIter iter;
     QemuDom *dom;
@@ -305,11 +309,17 @@ qemu_domain_state_reload(GError **error)
         return false;
     }
     /* gone, or replaced by another domain of the same name; a running
-     * guest moves to its new definition (its file gone: it is stopped) */
+     * guest moves to its new definition (its file gone: it is stopped);
+     * transient guests have no file and stay as they are */
     g_hash_table_iter_init(&iter, st.tables.by_name);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
         QemuDom *now = g_hash_table_lookup(t.by_name, dom->def->name);
 
+        if (!dom->persistent) {
+            if (!now)
+                g_ptr_array_add(transients, dom);
+            continue;
+        }
         if (dom->proc) {
             if (now && memcmp(now->def->uuid, dom->def->uuid, UUID_LEN) == 0) {
                 now->proc = g_steal_pointer(&dom->proc);
@@ -336,6 +346,10 @@ qemu_domain_state_reload(GError **error)
                              VIR_DOMAIN_EVENT_DEFINED_UPDATED);
     }
     g_rw_lock_writer_lock(&st.lock);
+    for (guint i = 0; i < transients->len; i++) {
+        tables_steal(&st.tables, g_ptr_array_index(transients, i));
+        tables_put(&t, g_ptr_array_index(transients, i));
+    }
     old = st.tables;
     st.tables = t;
     g_rw_lock_writer_unlock(&st.lock);
@@ -489,7 +503,7 @@ dom_matches(const QemuDom *dom, unsigned int flags)
     return filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE, VIR_CONNECT_LIST_DOMAINS_INACTIVE,
                        dom->proc != NULL) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
-                       VIR_CONNECT_LIST_DOMAINS_TRANSIENT, true) &&
+                       VIR_CONNECT_LIST_DOMAINS_TRANSIENT, dom->persistent) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
                        VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, false) &&
            filter_pair(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
@@ -639,6 +653,7 @@ qemu_domain_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
         detail = VIR_DOMAIN_EVENT_DEFINED_ADDED;
     }
     dom->id = -1;
+    dom->persistent = true;
     dom->state = VIR_DOMAIN_SHUTOFF;
     dom->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     added = g_steal_pointer(&dom);
@@ -729,15 +744,6 @@ process_config(void)
     };
 }
 
-/* NO_DOMAIN if the handle's domain is gone, else true (with the lock). */
-static bool
-dom_exists(virDomainPtr handle, GError **error)
-{
-    READ_LOCKED();
-
-    return dom_of_handle(handle, error) != NULL;
-}
-
 static void
 set_state(QemuDom *dom, int state, int reason)
 {
@@ -789,9 +795,11 @@ lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail
     case DOM_LIFECYCLE_RESTART:
     case DOM_LIFECYCLE_COREDUMP_RESTART:
         stop_locked(dom, reason, detail);
-        if (!start_locked(dom, &err))
+        if (!start_locked(dom, &err)) {
             log_error("domain '%s': restart after the guest stopped failed: %s", dom->def->name,
                       err->message);
+            forget_if_transient(dom);
+        }
         return;
     case DOM_LIFECYCLE_DESTROY:
     case DOM_LIFECYCLE_RESTART_RENAME:
@@ -800,6 +808,20 @@ lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail
         break;
     }
     stop_locked(dom, reason, detail);
+    forget_if_transient(dom);
+}
+
+/* A transient domain that stopped goes (st.modify_lock held; @dom is
+ * freed: the caller's last use). */
+static void
+forget_if_transient(QemuDom *dom)
+{
+    if (dom->persistent || dom->proc)
+        return;
+    g_rw_lock_writer_lock(&st.lock);
+    tables_steal(&st.tables, dom);
+    g_rw_lock_writer_unlock(&st.lock);
+    qemu_dom_free(dom);
 }
 
 /* What a running guest's qemu reported, on the main loop. */
@@ -827,6 +849,7 @@ process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNU
     case QEMU_PROCESS_EVENT_GONE:
         log_warn("domain '%s': qemu exited on its own", name);
         stop_locked(dom, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
+        forget_if_transient(dom);
         break;
     case QEMU_PROCESS_EVENT_STOP:
         if (dom->state != VIR_DOMAIN_PAUSED) {
@@ -897,17 +920,20 @@ qemu_domain_reconnect(void)
         if (!g_str_has_suffix(entry, ".xml"))
             continue;
         name = g_strndup(entry, strlen(entry) - strlen(".xml"));
-        if (!(dom = find_by_name(name))) {
-            /* never killed for want of a definition: an admin decides */
-            log_warn("a guest named '%s' runs without a definition: left alone (%s/%s)", name,
-                     st.run_dir, entry);
-            continue;
-        }
+        dom = find_by_name(name);
         if (!(proc = qemu_process_adopt(&cfg, name, &cleaned, &err))) {
             log_warn("%s", err->message);
-            if (cleaned)
+            if (cleaned && dom)
                 set_state(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
             continue;
+        }
+        if (!dom) {
+            /* a transient guest: its live definition is all there is */
+            dom = g_new0(QemuDom, 1);
+            dom->def = domdef_copy(qemu_process_status(proc)->def);
+            g_rw_lock_writer_lock(&st.lock);
+            tables_put(&st.tables, dom);
+            g_rw_lock_writer_unlock(&st.lock);
         }
         if (!qemu_process_query_running(proc, &running, &err))
             log_warn("domain '%s': %s", name, err->message);
@@ -965,14 +991,45 @@ qemu_domain_create(virDomainPtr handle, unsigned int flags, GError **error)
 }
 
 virDomainPtr
-qemu_domain_create_xml(virConnectPtr conn G_GNUC_UNUSED, const char *xml G_GNUC_UNUSED,
-                       unsigned int flags, GError **error)
+qemu_domain_create_xml(virConnectPtr conn, const char *xml, unsigned int flags, GError **error)
 {
+    g_autoptr(QemuDom) dom = NULL;
+    QemuDom *existing, *added;
+
     if (!check_flags(flags, 0x3f, "qemu_domain_create_xml", error))
         return NULL;
-    g_set_error(error, QEMU_ERROR, VIR_ERR_NO_SUPPORT,
-                "transient domains are not implemented yet: define and start it");
-    return NULL;
+    dom = g_new0(QemuDom, 1);
+    if (!(dom->def = domdef_parse_string(xml, 0, error)) ||
+        !xmlstore_name_valid(dom->def->name, error))
+        return NULL;
+    MODIFY_LOCKED();
+    if (!st.initialised) {
+        g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
+                    "the QEMU driver is not initialised");
+        return NULL;
+    }
+    if (!check_duplicate(dom->def, &existing, error))
+        return NULL;
+    if (existing) {
+        /* libvirt refuses it too: the name belongs to a defined domain */
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
+                    existing->proc ? "domain '%s' is already active"
+                                   : "domain '%s' is already defined: start it instead",
+                    dom->def->name);
+        return NULL;
+    }
+    dom->id = -1;
+    dom->state = VIR_DOMAIN_SHUTOFF;
+    dom->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    added = g_steal_pointer(&dom);
+    g_rw_lock_writer_lock(&st.lock);
+    tables_put(&st.tables, added);
+    g_rw_lock_writer_unlock(&st.lock);
+    if (!start_locked(added, error)) {
+        forget_if_transient(added);
+        return NULL;
+    }
+    return dom_handle(conn, added);
 }
 
 /* The running domain of @handle (st.modify_lock held), or an error. */
@@ -1000,6 +1057,7 @@ qemu_domain_destroy(virDomainPtr handle, unsigned int flags, GError **error)
     if (!(dom = running_dom(handle, error)))
         return false;
     stop_locked(dom, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    forget_if_transient(dom);
     return true;
 }
 
@@ -1236,5 +1294,8 @@ qemu_domain_is_active(virDomainPtr handle, GError **error)
 int
 qemu_domain_is_persistent(virDomainPtr handle, GError **error)
 {
-    return dom_exists(handle, error) ? 1 : -1;
+    READ_LOCKED();
+    const QemuDom *dom = dom_of_handle(handle, error);
+
+    return dom ? dom->persistent : -1;
 }
