@@ -21,6 +21,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/installdirs.h"
+#include "util/procstat.h"
 #include "util/reaper.h"
 
 #define DNSMASQ_READY_TIMEOUT_MS 10000
@@ -88,45 +89,23 @@ dnsmasq_write_files(const DnsmasqConf *conf, const DnsmasqPaths *paths, GError *
     return true;
 }
 
-/* State and start time of @pid; false if /proc has no such process. */
-static bool
-dnsmasq_proc_stat(pid_t pid, bool *ret_running, unsigned long long *ret_start_time)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
-    g_autofree char *text = NULL;
-    g_auto(GStrv) fields = NULL;
-    const char *rest;
-
-    if (pid <= 0 || !g_file_get_contents(path, &text, NULL, NULL))
-        return false;
-    /* the command name (field 2) may hold spaces and parentheses */
-    if (!(rest = strrchr(text, ')')))
-        return false;
-    fields = g_strsplit(rest + 1, " ", 0);
-    /* fields[0] is empty (the space after ')'), [1] the state (field 3),
-     * so field N is fields[N - 2] */
-    if (g_strv_length(fields) < 21)
-        return false;
-    *ret_running = fields[1][0] != 'Z' && fields[1][0] != 'X';
-    *ret_start_time = g_ascii_strtoull(fields[20], NULL, 10);
-    return true;
-}
-
 bool
 dnsmasq_proc_start_time(pid_t pid, unsigned long long *ret_start_time)
 {
-    bool alive;
+    ProcStat st;
 
-    return dnsmasq_proc_stat(pid, &alive, ret_start_time);
+    if (!proc_stat_read(pid, &st))
+        return false;
+    *ret_start_time = st.start_time;
+    return true;
 }
 
 bool
 dnsmasq_is_alive(pid_t pid, unsigned long long start_time)
 {
-    unsigned long long now_start;
-    bool running;
+    ProcStat st;
 
-    return dnsmasq_proc_stat(pid, &running, &now_start) && running && now_start == start_time;
+    return proc_stat_read(pid, &st) && proc_stat_running(&st) && st.start_time == start_time;
 }
 
 /* True if the process of @pid and @start_time is gone; reaps it if it is
@@ -135,12 +114,11 @@ dnsmasq_is_alive(pid_t pid, unsigned long long start_time)
 static bool
 dnsmasq_gone(pid_t pid, unsigned long long start_time)
 {
-    unsigned long long now_start;
-    bool running;
+    ProcStat st;
 
-    if (!dnsmasq_proc_stat(pid, &running, &now_start) || now_start != start_time)
+    if (!proc_stat_read(pid, &st) || st.start_time != start_time)
         return true;
-    if (running)
+    if (proc_stat_running(&st))
         return false;
     /* our zombie (or, after an agent restart, PID 1's to reap) */
     while (waitpid(pid, NULL, WNOHANG) < 0 && errno == EINTR)

@@ -8,26 +8,19 @@
 
 #include <glib.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/procstat.h"
 #include "util/reaper.h"
 
 static char
 state_of(pid_t pid)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
-    g_autofree char *text = NULL;
-    const char *p;
-    char state = 0;
+    ProcStat st;
 
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')))
-        return 0;
-    sscanf(p + 1, " %c", &state);
-    return state;
+    return proc_stat_read(pid, &st) ? st.state : 0;
 }
 
 /* A child that forks a grandchild (which waits on a pipe) and exits: the

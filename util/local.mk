@@ -8,6 +8,7 @@ util_libvnutil_la_SOURCES = \
 	util/init.c util/init.h \
 	util/installdirs.c util/installdirs.h \
 	util/mac.c util/mac.h \
+	util/procstat.c util/procstat.h \
 	util/uuid.c util/uuid.h
 util_libvnutil_la_LIBADD = $(GLIB_LIBS)
 # util/installdirs.c: the trees (uninstalled) and the installed directories

@@ -7,12 +7,12 @@
 
 #include <errno.h>
 #include <glib.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/procstat.h"
 #include "util/reaper.h"
 
 static GMutex reaper_lock;
@@ -46,30 +46,28 @@ reaper_is_watched(pid_t pid)
     return watched && g_hash_table_contains(watched, GINT_TO_POINTER(pid));
 }
 
-/* Whether @pid is our child and a zombie (/proc/PID/stat: state, ppid). */
+/* Whether @pid is our child and a zombie. */
 static bool
 our_zombie(pid_t pid)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
-    g_autofree char *text = NULL;
-    const char *p;
-    char state = 0;
-    int ppid = 0;
+    ProcStat st;
 
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')) ||
-        sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-        return false;
-    return state == 'Z' && ppid == getpid();
+    return proc_stat_read(pid, &st) && st.state == 'Z' && st.ppid == getpid();
 }
 
 unsigned int
 reaper_sweep(void)
 {
-    g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
+    g_autoptr(GDir) dir = NULL;
     GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    siginfo_t info = { 0 };
     const char *name;
     unsigned int n = 0;
 
+    /* Most sweeps find no exited child at all: one waitid() (which reaps
+     * nothing) tells, and /proc is read only when there is one. */
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0)
+        dir = g_dir_open("/proc", 0, NULL);
     while (dir && (name = g_dir_read_name(dir))) {
         char *end = NULL;
         long pid = strtol(name, &end, 10);

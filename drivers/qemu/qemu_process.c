@@ -21,7 +21,6 @@
 #include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_process.h"
 #include "drivers/qemu/qmp.h"
-#include "net/dnsmasq.h"
 #include "net/netlink.h"
 #include "net/network_driver.h"
 #include "net/tap.h"
@@ -29,6 +28,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/procstat.h"
 #include "util/reaper.h"
 
 #define Q error_quark(VIR_FROM_QEMU)
@@ -294,6 +294,7 @@ launch(QemuProcess *proc, QemuPrepared *prep, GError **error)
     int log_fd autoclose = -1;
     gsize log_start;
     GStatBuf st;
+    ProcStat pstat;
     GPid pid;
     gint64 deadline;
 
@@ -320,7 +321,8 @@ launch(QemuProcess *proc, QemuPrepared *prep, GError **error)
         return false;
     }
     proc->status->pid = pid;
-    dnsmasq_proc_start_time(pid, &proc->status->start_time);
+    if (proc_stat_read(pid, &pstat))
+        proc->status->start_time = pstat.start_time;
     /* the taps are qemu's now: ours would keep them up after it exits */
     for (guint i = 0; i < proc->ports->len; i++) {
         GuestPort *gp = g_ptr_array_index(proc->ports, i);
@@ -476,7 +478,8 @@ qemu_process_adopt(const QemuProcessConfig *cfg, const char *name, bool *ret_cle
                    GError **error)
 {
     QemuProcess *proc = g_new0(QemuProcess, 1);
-    unsigned long long now_start = 0;
+    ProcStat now = { 0 };
+    bool same;
     g_autoptr(GError) err = NULL;
 
     *ret_cleaned = false;
@@ -514,12 +517,12 @@ qemu_process_adopt(const QemuProcessConfig *cfg, const char *name, bool *ret_cle
     proc->log_path = g_strdup_printf("%s/%s.log", cfg->log_dir, name);
 
     /* the same qemu (a recycled pid has another start time)? */
-    if (!dnsmasq_proc_start_time(proc->status->pid, &now_start) ||
-        now_start != proc->status->start_time ||
+    same = proc_stat_read(proc->status->pid, &now) && now.start_time == proc->status->start_time;
+    if (!same ||
         !(proc->mon = qmp_connect(proc->status->monitor, 2000, monitor_event, proc, &err))) {
         log_warn("domain '%s': its qemu (pid %d) is gone%s%s: cleaning up", name,
                  (int)proc->status->pid, err ? ": " : "", err ? err->message : "");
-        if (now_start == proc->status->start_time && proc->status->pid > 0)
+        if (same)
             kill_qemu(proc, QEMU_STOP_GRACE_MS); /* alive but deaf: not ours to trust */
         proc->status->pid = 0;
         undo_host(cfg, proc);
@@ -580,17 +583,9 @@ qemu_process_resume(QemuProcess *proc, GError **error)
 unsigned long long
 qemu_process_cpu_time(const QemuProcess *proc)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)proc->status->pid);
-    g_autofree char *text = NULL;
-    unsigned long long utime = 0, stime = 0;
-    const char *p;
+    ProcStat st;
 
-    if (proc->status->pid <= 0 || !g_file_get_contents(path, &text, NULL, NULL) ||
-        !(p = strrchr(text, ')')))
+    if (proc->status->pid <= 0 || !proc_stat_read(proc->status->pid, &st))
         return 0;
-    /* after the command: state(3) ... utime(14) stime(15) */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) !=
-        2)
-        return 0;
-    return (utime + stime) * (1000000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+    return (st.utime + st.stime) * (1000000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
 }
