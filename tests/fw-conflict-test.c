@@ -28,8 +28,6 @@
 #include "util/error.h"
 
 static const char *skip_reason;
-static char *lock_dir;
-
 /* IPv4 and IPv6 */
 static const char *const dual_xml =
     "<network><name>cfdual</name><forward mode='nat'/><bridge name='vncf0'/>"
@@ -250,7 +248,7 @@ test_legacy(void)
 static void
 enter_namespace(void)
 {
-    g_autofree char *lock = NULL, *nft = NULL, *ipt = NULL;
+    g_autofree char *nft = NULL, *ipt = NULL;
 
     if (geteuid() != 0) {
         skip_reason = "needs root (network namespace, nf_tables, legacy iptables)";
@@ -266,10 +264,7 @@ enter_namespace(void)
         skip_reason = "nft or iptables-legacy missing (Debian: nftables, iptables)";
         return;
     }
-    lock_dir = g_dir_make_tmp("vnfwc-XXXXXX", NULL);
-    g_assert_nonnull(lock_dir);
-    lock = g_build_filename(lock_dir, "xtables.lock", NULL);
-    g_setenv("XTABLES_LOCKFILE", lock, TRUE);
+    test_xtables_lock_private();
 }
 
 int
@@ -285,12 +280,6 @@ main(int argc, char **argv)
     g_test_add_func("/fw-conflict/legacy", test_legacy);
     ret = g_test_run();
 
-    if (lock_dir) {
-        g_autofree char *lock = g_build_filename(lock_dir, "xtables.lock", NULL);
-
-        unlink(lock);
-        rmdir(lock_dir);
-        g_free(lock_dir);
-    }
+    test_xtables_lock_remove();
     return ret;
 }

@@ -290,12 +290,10 @@ test_remove_exact(void)
     g_assert_cmpstr(end, ==, orig);
 }
 
-static char *lock_dir;
-
 static void
 enter_namespace(void)
 {
-    g_autofree char *lock = NULL, *out = NULL, *save = NULL, *unshare_prog = NULL;
+    g_autofree char *out = NULL, *save = NULL, *unshare_prog = NULL;
 
     if (geteuid() != 0) {
         skip_reason = "needs root (network namespace, legacy iptables)";
@@ -311,10 +309,7 @@ enter_namespace(void)
         skip_reason = "iptables-legacy-save or unshare missing (Debian: iptables, util-linux)";
         return;
     }
-    lock_dir = g_dir_make_tmp("vnfw-XXXXXX", NULL);
-    g_assert_nonnull(lock_dir);
-    lock = g_build_filename(lock_dir, "xtables.lock", NULL);
-    g_setenv("XTABLES_LOCKFILE", lock, TRUE);
+    test_xtables_lock_private();
     out = test_sh(touch_cmds);
 }
 
@@ -331,12 +326,6 @@ main(int argc, char **argv)
     g_test_add_func("/fw-iptc/remove-exact", test_remove_exact);
     ret = g_test_run();
 
-    if (lock_dir) {
-        g_autofree char *lock = g_build_filename(lock_dir, "xtables.lock", NULL);
-
-        unlink(lock);
-        rmdir(lock_dir);
-        g_free(lock_dir);
-    }
+    test_xtables_lock_remove();
     return ret;
 }

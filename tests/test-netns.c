@@ -96,3 +96,29 @@ test_sh(const char *script)
         g_error("script failed (%s):\n%s\n%s", error->message, script, err);
     return out;
 }
+
+static char *xtables_lock_dir;
+
+void
+test_xtables_lock_private(void)
+{
+    g_autofree char *lock = NULL;
+
+    xtables_lock_dir = g_dir_make_tmp("vntest-xtables-XXXXXX", NULL);
+    g_assert_nonnull(xtables_lock_dir);
+    lock = g_build_filename(xtables_lock_dir, "xtables.lock", NULL);
+    g_setenv("XTABLES_LOCKFILE", lock, TRUE);
+}
+
+void
+test_xtables_lock_remove(void)
+{
+    g_autofree char *lock = NULL;
+
+    if (!xtables_lock_dir)
+        return;
+    lock = g_build_filename(xtables_lock_dir, "xtables.lock", NULL);
+    unlink(lock);
+    rmdir(xtables_lock_dir);
+    g_clear_pointer(&xtables_lock_dir, g_free);
+}

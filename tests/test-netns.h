@@ -30,3 +30,10 @@ bool test_netns_usable(const char *why_not);
  * and returns its stdout; a failing script aborts the test with its
  * stderr. */
 char *test_sh(const char *script);
+
+/* Points XTABLES_LOCKFILE at a lock file in a temporary directory of the
+ * test's own: /run/xtables.lock is shared by every namespace, and a test
+ * must not wait for (or block) the host's iptables. The directory goes at
+ * test_xtables_lock_remove(). */
+void test_xtables_lock_private(void);
+void test_xtables_lock_remove(void);
