@@ -52,6 +52,8 @@ agent_config_new(void)
     cfg->unix_sock_ro_perms = 0666;
     cfg->unix_sock_rw_perms = 0600;
     cfg->firewall_backend = AGENT_FIREWALL_IPTABLES;
+    cfg->remote_display_port_min = 5900;
+    cfg->remote_display_port_max = 65535;
     return cfg;
 }
 
@@ -106,6 +108,9 @@ static const ConfKey conf_keys[] = {
     CONF_STR(unix_sock_rw_perms),
     CONF_STR(firewall_backend),
     CONF_STR(firewall_conflict),
+    /* below 5900 a display port would not match its VNC display number */
+    CONF_INT(remote_display_port_min, 5900, 65535),
+    CONF_INT(remote_display_port_max, 5900, 65535),
 };
 
 static const ConfKey *
@@ -346,6 +351,12 @@ agent_config_parse(const char *text, gssize len, const char *filename, GError **
         g_set_error(error, AGENT_CONFIG_ERROR, VIR_ERR_CONF_SYNTAX,
                     "%s: min_workers (%d) is larger than max_workers (%d)", filename,
                     cfg->min_workers, cfg->max_workers);
+        return NULL;
+    }
+    if (cfg->remote_display_port_min > cfg->remote_display_port_max) {
+        g_set_error(error, AGENT_CONFIG_ERROR, VIR_ERR_CONF_SYNTAX,
+                    "%s: remote_display_port_min (%d) is larger than remote_display_port_max (%d)",
+                    filename, cfg->remote_display_port_min, cfg->remote_display_port_max);
         return NULL;
     }
     return g_steal_pointer(&cfg);

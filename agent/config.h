@@ -42,6 +42,8 @@ typedef struct AgentConfig {
     AgentFirewallBackend firewall_backend;
     bool firewall_conflict_fail; /* a foreign firewall that would drop a network's
                                     traffic fails its start (else: a warning) */
+    int remote_display_port_min; /* VNC/SPICE autoport range, as libvirt's qemu.conf */
+    int remote_display_port_max;
 } AgentConfig;
 
 /* The configuration used when no file exists. */

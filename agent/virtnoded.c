@@ -82,6 +82,8 @@ agent_configure_domains(Agent *agent)
     g_autofree char *log = g_build_filename(paths->log_dir, "qemu", NULL);
 
     qemu_domain_set_runtime(run, log);
+    qemu_domain_set_display_ports((unsigned)agent_get_config(agent)->remote_display_port_min,
+                                  (unsigned)agent_get_config(agent)->remote_display_port_max);
 }
 
 /* Autostart happens once per host boot, as libvirt does: the first agent
@@ -148,6 +150,8 @@ agent_reload_hook(Agent *agent, gpointer data)
 
     dispatcher_apply_config(data, agent_get_config(agent));
     agent_configure_networks(agent); /* a new firewall_backend applies to new starts */
+    qemu_domain_set_display_ports((unsigned)agent_get_config(agent)->remote_display_port_min,
+                                  (unsigned)agent_get_config(agent)->remote_display_port_max);
     if (!qemu_driver_reload(&err))
         log_error("reload of the definitions failed, keeping the previous ones: %s", err->message);
 }

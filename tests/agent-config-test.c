@@ -71,6 +71,8 @@ config_dump(const AgentConfig *cfg, bool with_strings)
                            agent_firewall_backend_to_string(cfg->firewall_backend));
     g_string_append_printf(s, "firewall_conflict %s\n",
                            cfg->firewall_conflict_fail ? "fail" : "warn");
+    g_string_append_printf(s, "remote_display_port_min %d\n", cfg->remote_display_port_min);
+    g_string_append_printf(s, "remote_display_port_max %d\n", cfg->remote_display_port_max);
     return g_string_free(s, FALSE);
 }
 
@@ -203,7 +205,12 @@ test_example(void)
              g_match_info_next(m, NULL))
             keys++;
     }
-    g_assert_cmpuint(keys, ==, 12);
+    {
+        g_autofree char *all = config_dump(defaults, true);
+        g_auto(GStrv) lines = g_strsplit(g_strchomp(all), "\n", -1);
+
+        g_assert_cmpuint(keys, ==, g_strv_length(lines));
+    }
 }
 
 static void

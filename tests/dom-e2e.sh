@@ -10,8 +10,9 @@
 # XML says so while the inactive one keeps the network's name. suspend/resume, shutdown through
 # the ACPI button, destroy; invalid transitions; agent restarts (SIGTERM,
 # kill -9) with the guest running, a qemu killed while the agent is down,
-# autostart once per boot; failed starts (network not active, missing
-# emulator, bad kernel path) leave no qemu, no tap, no files. Last, two
+# autostart once per boot; SPICE on the network's address; failed starts
+# (network not active, missing emulator, bad kernel path, display port
+# range exhausted) leave no qemu, no tap, no files. Last, two
 # agents in two namespaces, each with its own "example-net": the same
 # guest XML listens on each host's own address of it.
 #
@@ -422,6 +423,30 @@ fi
 V destroy vg5 >/dev/null 2>&1
 V undefine vg5 >/dev/null 2>&1
 
+# ---- SPICE on the network's address ---------------------------------------------------
+# The SPICE server answers a link message with a reply that starts with
+# the same "REDQ" magic (protocol 2.2).
+domain_xml vg7 52:54:00:7e:00:07 >"$TMP/vg7.xml"
+sed -i "s|<graphics type='vnc' autoport='yes'>|<graphics type='spice' autoport='yes'>|" "$TMP/vg7.xml"
+V define "$TMP/vg7.xml" >/dev/null 2>&1
+out=$(V start vg7 2>&1)
+live=$(V dumpxml vg7 2>&1)
+reply=$(python3 -c "
+import socket, struct
+s = socket.create_connection(('192.168.122.1', 5900), 5)
+body = struct.pack('<IBBIII', 0, 1, 0, 0, 0, 18)
+s.sendall(b'REDQ' + struct.pack('<III', 2, 2, len(body)) + body)
+print(s.recv(4).decode())" 2>&1)
+if printf '%s\n' "$live" | grep -q "<graphics type='spice' port='5900' autoport='yes' listen='192.168.122.1'>" &&
+    printf '%s\n' "$live" | grep -q "<listen type='network' address='192.168.122.1' network='default'/>" &&
+    ss -ltn | grep -q '192.168.122.1:5900 ' && [ "$reply" = REDQ ]; then
+    ok "SPICE: qemu listens on 192.168.122.1:5900 (the network's address) and answers a link message"
+else
+    not_ok "SPICE listens on the network's address" "$out" "$live" "$reply" "$(ss -ltn)"
+fi
+V destroy vg7 >/dev/null 2>&1
+V undefine vg7 >/dev/null 2>&1
+
 # ---- failed starts leave nothing ------------------------------------------------------
 # fail_start NAME XMLFILE EXPECTED
 fail_start() {
@@ -445,6 +470,52 @@ domain_xml vg4 52:54:00:7e:00:04 >"$TMP/vg4.xml"
 sed -i "s|<devices>|<devices>\n    <emulator>/nonexistent/qemu-system-x86_64</emulator>|" "$TMP/vg4.xml"
 fail_start vg4 "$TMP/vg4.xml" "/nonexistent/qemu-system-x86_64" "missing emulator"
 
+# ---- display port range exhausted -------------------------------------------------------
+# agent.conf narrows the range to 5900, which another program holds: the
+# start fails with libvirt's message and leaves nothing; after the range
+# is widened again (SIGHUP both times) the same guest starts on 5901.
+printf 'remote_display_port_min = 5900\nremote_display_port_max = 5900\n' >"$ETC/agent.conf"
+reloads=$(grep -c 'configuration reloaded' "$AGENT_LOG")
+kill -HUP "$AGENT_PID"
+wait_log() {
+    i=0
+    while [ "$i" -lt 50 ] && [ "$(grep -c 'configuration reloaded' "$AGENT_LOG")" -le "$1" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+wait_log "$reloads"
+python3 -c "
+import socket, time
+s = socket.socket()
+s.bind(('0.0.0.0', 5900))
+s.listen(1)
+time.sleep(120)" &
+HOLDER=$!
+i=0
+while [ "$i" -lt 50 ] && ! ss -ltn | grep -q '0.0.0.0:5900 '; do
+    sleep 0.1
+    i=$((i + 1))
+done
+domain_xml vg6 52:54:00:7e:00:06 >"$TMP/vg6.xml"
+fail_start vg6 "$TMP/vg6.xml" "Unable to find an unused port in range 'display' (5900-5900)" \
+    "VNC port range exhausted"
+printf 'remote_display_port_min = 5900\nremote_display_port_max = 5901\n' >"$ETC/agent.conf"
+reloads=$(grep -c 'configuration reloaded' "$AGENT_LOG")
+kill -HUP "$AGENT_PID"
+wait_log "$reloads"
+V define "$TMP/vg6.xml" >/dev/null 2>&1
+out=$(V start vg6 2>&1)
+if V dumpxml vg6 2>&1 | grep -q "<graphics type='vnc' port='5901'"; then
+    ok "the range widened (SIGHUP): the guest starts on 5901"
+else
+    not_ok "the range widened (SIGHUP): the guest starts on 5901" "$out" "$(V dumpxml vg6 2>&1)"
+fi
+kill "$HOLDER" 2>/dev/null
+wait "$HOLDER" 2>/dev/null
+V destroy vg6 >/dev/null 2>&1
+V undefine vg6 >/dev/null 2>&1
+rm -f "$ETC/agent.conf"
 V undefine vg1 >/dev/null 2>&1
 V net-undefine vniso >/dev/null 2>&1
 V net-destroy default >/dev/null 2>&1

@@ -106,6 +106,35 @@ test_reserve(void)
     g_assert_cmpuint(port, ==, base + 1);
 }
 
+static void
+test_set_bounds(void)
+{
+    unsigned int base = free_block(), port = 0;
+    g_autoptr(PortRange) r = port_range_new("display", base, base + 7);
+    g_autoptr(GError) err = NULL;
+
+    g_assert_true(port_range_acquire(r, &port, NULL));
+    g_assert_cmpuint(port, ==, base);
+    /* a reload narrows the range: the guest keeps base, new ones start higher */
+    port_range_set_bounds(r, base + 4, base + 5);
+    g_assert_true(port_range_in_use(r, base));
+    g_assert_true(port_range_acquire(r, &port, NULL));
+    g_assert_cmpuint(port, ==, base + 4);
+    g_assert_true(port_range_acquire(r, &port, NULL));
+    g_assert_cmpuint(port, ==, base + 5);
+    g_assert_false(port_range_acquire(r, &port, &err));
+    g_assert_error(err, error_quark(VIR_FROM_QEMU), VIR_ERR_INTERNAL_ERROR);
+    {
+        g_autofree char *want = g_strdup_printf(
+            "Unable to find an unused port in range 'display' (%u-%u)", base + 4, base + 5);
+
+        g_assert_cmpstr(err->message, ==, want);
+    }
+    /* the old port is released normally */
+    port_range_release(r, base);
+    g_assert_false(port_range_in_use(r, base));
+}
+
 typedef struct {
     PortRange *range;
     unsigned int ports[4];
@@ -148,5 +177,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemu-ports/skips-bound", test_skips_bound);
     g_test_add_func("/qemu-ports/reserve", test_reserve);
     g_test_add_func("/qemu-ports/threads", test_threads);
+    g_test_add_func("/qemu-ports/set-bounds", test_set_bounds);
     return g_test_run();
 }

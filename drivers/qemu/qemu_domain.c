@@ -731,6 +731,19 @@ qemu_domain_set_runtime(const char *run_dir, const char *log_dir)
         st.display_ports = port_range_new("display", 5900, 65535);
 }
 
+void
+qemu_domain_set_display_ports(unsigned int first, unsigned int last)
+{
+    /* the range has a lock of its own: a reload does not wait for a start */
+    if (st.display_ports) {
+        port_range_set_bounds(st.display_ports, first, last);
+        return;
+    }
+    g_mutex_lock(&st.modify_lock);
+    st.display_ports = port_range_new("display", first, last);
+    g_mutex_unlock(&st.modify_lock);
+}
+
 static void process_event(const char *name, QemuProcessEvent event, gpointer data);
 
 static QemuProcessConfig

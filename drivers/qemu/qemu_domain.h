@@ -38,6 +38,9 @@ bool qemu_domain_state_reload(GError **error);
 /* Lets domains run: qemu's monitor sockets and status records go under
  * @run_dir (RUN/qemu), its output under @log_dir. */
 void qemu_domain_set_runtime(const char *run_dir, const char *log_dir);
+/* The autoport range of VNC/SPICE servers (agent.conf's
+ * remote_display_port_min/max; 5900-65535 unless set). */
+void qemu_domain_set_display_ports(unsigned int first, unsigned int last);
 
 /* After the definitions loaded: re-attaches to the guests an earlier agent
  * left running (RUN/qemu/NAME.xml); guests whose qemu is gone are cleaned

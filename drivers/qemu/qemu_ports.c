@@ -36,6 +36,16 @@ port_range_new(const char *name, unsigned int first, unsigned int last)
 }
 
 void
+port_range_set_bounds(PortRange *range, unsigned int first, unsigned int last)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&range->lock);
+
+    g_return_if_fail(first >= 1 && first <= last && last <= 65535);
+    range->first = first;
+    range->last = last;
+}
+
+void
 port_range_free(PortRange *range)
 {
     if (!range)

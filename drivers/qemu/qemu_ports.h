@@ -18,6 +18,8 @@ typedef struct PortRange PortRange;
 /* The ports @first..@last (inclusive, 1..65535) named @name in messages
  * ("display" as libvirt says). */
 PortRange *port_range_new(const char *name, unsigned int first, unsigned int last);
+/* New bounds for later acquisitions; ports handed out stay used. */
+void port_range_set_bounds(PortRange *range, unsigned int first, unsigned int last);
 void port_range_free(PortRange *range);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PortRange, port_range_free)
 
