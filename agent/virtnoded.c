@@ -89,21 +89,40 @@ agent_configure_domains(Agent *agent)
 /* Autostart happens once per host boot, as libvirt does: the first agent
  * since RUN was cleared starts the autostart networks, then the autostart
  * domains (which attach to them), and leaves a marker; later agents (a
- * restart, an upgrade) leave alone what an administrator stopped. */
+ * restart, an upgrade) leave alone what an administrator stopped. It runs
+ * in a thread of its own while clients are served already (they see the
+ * guests come up); an agent stopped meanwhile leaves no marker, so the
+ * next one finishes the job. */
+static GThread *autostart_thread;
+
+static gpointer
+agent_autostart_run(gpointer data)
+{
+    g_autofree char *marker = data;
+    g_autoptr(GError) err = NULL;
+    gint64 t0 = g_get_monotonic_time();
+
+    network_driver_autostart();
+    if (!qemu_domain_autostart()) {
+        log_info("autostart: interrupted by the agent's stop");
+        return NULL;
+    }
+    if (!g_file_set_contents(marker, "", 0, &err))
+        log_warn("autostart: cannot write '%s': %s", marker, err->message);
+    log_info("autostart: done in %.1f ms", (double)(g_get_monotonic_time() - t0) / 1000.0);
+    return NULL;
+}
+
 static void
 agent_autostart(const AgentPaths *paths)
 {
     g_autofree char *marker = g_build_filename(paths->run_dir, "autostarted", NULL);
-    g_autoptr(GError) err = NULL;
 
     if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
         log_info("autostart: done already since the host booted ('%s' exists)", marker);
         return;
     }
-    network_driver_autostart();
-    qemu_domain_autostart();
-    if (!g_file_set_contents(marker, "", 0, &err))
-        log_warn("autostart: cannot write '%s': %s", marker, err->message);
+    autostart_thread = g_thread_new("autostart", agent_autostart_run, g_steal_pointer(&marker));
 }
 
 /* The agent is a child subreaper (agent.c): orphans from below it (the
@@ -163,6 +182,10 @@ agent_shutdown_hook(Agent *agent, gpointer data)
 {
     AgentServer *server = agent_get_server(agent);
 
+    /* starts under way finish (bounded), the others are skipped */
+    qemu_domain_autostart_cancel();
+    if (autostart_thread)
+        g_thread_join(g_steal_pointer(&autostart_thread));
     agent_server_close_clients(server);
     if (agent_server_calls_in_flight(server) > 0) {
         /* a worker still uses the driver; the process exits anyway */

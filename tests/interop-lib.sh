@@ -142,20 +142,22 @@ write_agent_conf() {
 }
 
 # agent_start [ARGS...]: starts virtnoded --root ROOT in the background
-# (log appended to AGENT_LOG) and waits (at most 15 s) until both sockets
-# accept connections. Sets AGENT_PID. False when it did not come up.
+# (log appended to AGENT_LOG) and waits (at most 30 s) until both sockets
+# accept connections and autostart is over (RUN/autostarted: it runs in
+# the background while the agent answers). Sets AGENT_PID. False when it
+# did not come up.
 agent_start() {
     write_agent_conf
     "$VIRTNODED" --root "$ROOT" "$@" >>"$AGENT_LOG" 2>&1 &
     AGENT_PID=$!
     i=0
-    while [ "$i" -lt 150 ]; do
+    while [ "$i" -lt 300 ]; do
         if ! kill -0 "$AGENT_PID" 2>/dev/null; then
             wait "$AGENT_PID" 2>/dev/null
             AGENT_PID=
             return 1
         fi
-        if [ -S "$SOCK" ] && [ -S "$SOCK_RO" ] &&
+        if [ -S "$SOCK" ] && [ -S "$SOCK_RO" ] && [ -e "$RUN/autostarted" ] &&
             grep -q "ready (pid $AGENT_PID)" "$AGENT_LOG" 2>/dev/null; then
             return 0
         fi

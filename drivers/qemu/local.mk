@@ -57,3 +57,6 @@ TESTS += tests/qemu-status-test
 # the test guest of tests/guest/)
 TESTS += tests/dom-e2e.sh
 EXTRA_DIST += tests/dom-e2e.sh
+# ten autostart guests on two autostart networks at a "boot"; kill -9
+TESTS += tests/dom-e2e-autostart.sh
+EXTRA_DIST += tests/dom-e2e-autostart.sh

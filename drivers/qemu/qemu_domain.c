@@ -27,6 +27,7 @@ typedef struct QemuDom {
     bool persistent;   /* has a file under ETC (a transient one goes when it stops) */
     int id;            /* while running, else -1 */
     int state, reason; /* virDomainState and its reason */
+    bool busy;         /* a start or stop runs with modify_lock released */
 } QemuDom;
 
 /* The two indexes over one set of objects; by_name owns them. Keys point
@@ -38,8 +39,12 @@ typedef struct DomTables {
 
 static struct {
     bool initialised;
-    GMutex modify_lock; /* held across a whole change, file I/O included */
-    GRWLock lock;       /* guards tables; written only with modify_lock held */
+    GMutex modify_lock;    /* held across a whole change, file I/O included,
+                              except while a guest's qemu starts or stops */
+    GRWLock lock;          /* guards tables; written only with modify_lock held */
+    GCond idle_cond;       /* (modify_lock) a busy domain became idle */
+    unsigned int busy;     /* (modify_lock) domains busy */
+    gint autostart_cancel; /* the agent is stopping: pending autostarts skip */
     XmlStore *store;
     DomTables tables;
     GMutex conns_lock; /* guards conns */
@@ -77,8 +82,9 @@ uuid_hash(gconstpointer key)
     return h;
 }
 
-static void stop_locked(QemuDom *dom, int reason, int detail);
+static void stop_guest(QemuDom *dom, int reason, int detail, bool release);
 static void forget_if_transient(QemuDom *dom);
+static void wait_all_idle(void);
 
 static gint
 compare_names(gconstpointer a, gconstpointer b)
@@ -298,6 +304,7 @@ qemu_domain_state_reload(GError **error)
     QemuDom *dom;
 
     g_array_set_clear_func(events, reload_event_clear);
+    wait_all_idle(); /* objects are replaced below */
     if (!st.initialised) {
         g_set_error(error, QEMU_ERROR, VIR_ERR_INTERNAL_ERROR,
                     "the QEMU driver is not initialised");
@@ -327,7 +334,9 @@ qemu_domain_state_reload(GError **error)
                 now->state = dom->state;
                 now->reason = dom->reason;
             } else {
-                stop_locked(dom, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+                /* holding the lock: the tables are being walked */
+                stop_guest(dom, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED,
+                           false);
             }
         }
         if (!now || memcmp(now->def->uuid, dom->def->uuid, UUID_LEN) != 0)
@@ -368,6 +377,8 @@ qemu_domain_state_shutdown(void)
 {
     MODIFY_LOCKED();
 
+    g_atomic_int_set(&st.autostart_cancel, TRUE);
+    wait_all_idle();
     g_rw_lock_writer_lock(&st.lock);
     if (st.initialised) {
         tables_clear(&st.tables);
@@ -413,6 +424,70 @@ static virDomainPtr
 dom_handle(virConnectPtr conn, const QemuDom *dom)
 {
     return obj_domain_new(conn, dom->def->name, dom->def->uuid, dom->proc ? dom->id : -1);
+}
+
+/* ---- busy domains ----
+ * Starting or stopping a guest takes tens of milliseconds (a stubborn qemu:
+ * seconds): it runs with modify_lock released and the domain marked busy,
+ * so changes to other domains go on meanwhile. A change to a busy domain
+ * waits until it is idle (libvirt: the state change lock); nothing frees
+ * or replaces a busy object. */
+
+#define BUSY_WAIT_SECONDS 30
+#define AUTOSTART_THREADS_MAX 8
+
+static void
+busy_begin(QemuDom *dom)
+{
+    dom->busy = true;
+    st.busy++;
+    g_mutex_unlock(&st.modify_lock);
+}
+
+/* modify_lock is held again on return; @dom is still in the tables */
+static void
+busy_end(QemuDom *dom)
+{
+    g_mutex_lock(&st.modify_lock);
+    dom->busy = false;
+    st.busy--;
+    g_cond_broadcast(&st.idle_cond);
+}
+
+/* Waits (modify_lock held, released meanwhile) for the next idle
+ * transition; false once @deadline passed. */
+static bool
+busy_wait(gint64 deadline, const char *name, GError **error)
+{
+    if (g_cond_wait_until(&st.idle_cond, &st.modify_lock, deadline) ||
+        g_get_monotonic_time() < deadline)
+        return true;
+    g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_TIMEOUT,
+                "cannot acquire state change lock: domain '%s' is still starting or stopping",
+                name);
+    return false;
+}
+
+/* dom_of_handle() once the domain is idle (modify_lock held). */
+static QemuDom *
+idle_dom_of_handle(virDomainPtr handle, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + BUSY_WAIT_SECONDS * G_TIME_SPAN_SECOND;
+    QemuDom *dom;
+
+    while ((dom = dom_of_handle(handle, error)) && dom->busy) {
+        if (!busy_wait(deadline, handle->name, error))
+            return NULL;
+    }
+    return dom;
+}
+
+/* Until no domain is busy (modify_lock held): for changes to all of them. */
+static void
+wait_all_idle(void)
+{
+    while (st.busy)
+        g_cond_wait(&st.idle_cond, &st.modify_lock);
 }
 
 /* ---- listing ---- */
@@ -619,6 +694,7 @@ qemu_domain_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
     QemuDom *existing;
     QemuDom *added;
     virDomainPtr handle;
+    gint64 deadline;
     int detail;
 
     if (!check_flags(flags, VIR_DOMAIN_DEFINE_VALIDATE, "qemu_domain_define_xml", error))
@@ -640,8 +716,17 @@ qemu_domain_define_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
                     "the QEMU driver is not initialised");
         return NULL;
     }
-    if (!check_duplicate(dom->def, &existing, error) ||
-        !xmlstore_save(st.store, dom->def->name, stored, error))
+    deadline = g_get_monotonic_time() + BUSY_WAIT_SECONDS * G_TIME_SPAN_SECOND;
+    for (;;) {
+        if (!check_duplicate(dom->def, &existing, error))
+            return NULL;
+        if (!existing || !existing->busy)
+            break;
+        /* @existing is replaced below: not while its guest starts or stops */
+        if (!busy_wait(deadline, dom->def->name, error))
+            return NULL;
+    }
+    if (!xmlstore_save(st.store, dom->def->name, stored, error))
         return NULL;
     if (existing) {
         dom->autostart = existing->autostart;
@@ -698,15 +783,25 @@ qemu_domain_undefine(virDomainPtr handle, unsigned int flags, GError **error)
     }
 
     MODIFY_LOCKED();
-    if (!(dom = dom_of_handle(handle, error)))
+    if (!(dom = idle_dom_of_handle(handle, error)))
         return false;
-    if (dom->proc) {
+    if (!dom->persistent) {
         g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
-                    "cannot undefine running domain '%s' (destroy it first)", dom->def->name);
+                    "cannot undefine transient domain '%s'", dom->def->name);
         return false;
     }
     if (!xmlstore_delete(st.store, dom->def->name, error))
         return false;
+    if (dom->proc) {
+        /* as libvirt: a running guest goes on, transient, until it stops */
+        g_rw_lock_writer_lock(&st.lock);
+        dom->persistent = false;
+        dom->autostart = false;
+        g_rw_lock_writer_unlock(&st.lock);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_UNDEFINED,
+                   VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+        return true;
+    }
     g_rw_lock_writer_lock(&st.lock);
     tables_steal(&st.tables, dom);
     g_rw_lock_writer_unlock(&st.lock);
@@ -766,14 +861,16 @@ set_state(QemuDom *dom, int state, int reason)
     g_rw_lock_writer_unlock(&st.lock);
 }
 
-/* Stops @dom's guest (st.modify_lock held): shut off with @reason, the
- * STOPPED event with @detail. */
+/* Stops @dom's guest (st.modify_lock held; with @release, released while
+ * qemu goes and @dom is busy): shut off with @reason, the STOPPED event
+ * with @detail. */
 static void
-stop_locked(QemuDom *dom, int reason, int detail)
+stop_guest(QemuDom *dom, int reason, int detail, bool release)
 {
     QemuProcessConfig cfg = process_config();
     QemuProcess *proc;
     g_autoptr(GError) err = NULL;
+    bool ok = true;
 
     g_rw_lock_writer_lock(&st.lock);
     proc = g_steal_pointer(&dom->proc);
@@ -781,9 +878,22 @@ stop_locked(QemuDom *dom, int reason, int detail)
     dom->state = VIR_DOMAIN_SHUTOFF;
     dom->reason = reason;
     g_rw_lock_writer_unlock(&st.lock);
-    if (proc && !qemu_process_stop(&cfg, proc, &err))
+    if (proc) {
+        if (release)
+            busy_begin(dom);
+        ok = qemu_process_stop(&cfg, proc, &err);
+        if (release)
+            busy_end(dom);
+    }
+    if (!ok)
         log_warn("domain '%s': %s", dom->def->name, err->message);
     emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_STOPPED, detail);
+}
+
+static void
+stop_locked(QemuDom *dom, int reason, int detail)
+{
+    stop_guest(dom, reason, detail, true);
 }
 
 static bool start_locked(QemuDom *dom, GError **error);
@@ -829,12 +939,33 @@ lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail
 static void
 forget_if_transient(QemuDom *dom)
 {
-    if (dom->persistent || dom->proc)
+    if (dom->persistent || dom->proc || dom->busy)
         return;
     g_rw_lock_writer_lock(&st.lock);
     tables_steal(&st.tables, dom);
     g_rw_lock_writer_unlock(&st.lock);
     qemu_dom_free(dom);
+}
+
+typedef struct LateEvent {
+    char *name;
+    QemuProcessEvent event;
+} LateEvent;
+
+static void
+late_event_free(gpointer data)
+{
+    g_free(((LateEvent *)data)->name);
+    g_free(data);
+}
+
+static gboolean
+late_event_run(gpointer data)
+{
+    const LateEvent *ev = data;
+
+    process_event(ev->name, ev->event, NULL);
+    return G_SOURCE_REMOVE;
 }
 
 /* What a running guest's qemu reported, on the main loop. */
@@ -844,6 +975,16 @@ process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNU
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
     QemuDom *dom = st.initialised ? find_by_name(name) : NULL;
 
+    if (dom && dom->busy) {
+        /* a fresh guest's first event may beat the end of its start: the
+         * main loop does not wait for that, it looks again shortly */
+        LateEvent *ev = g_new0(LateEvent, 1);
+
+        ev->name = g_strdup(name);
+        ev->event = event;
+        g_timeout_add_full(G_PRIORITY_DEFAULT, 10, late_event_run, ev, late_event_free);
+        return;
+    }
     if (!dom || !dom->proc)
         return; /* stopped meanwhile */
     switch (event) {
@@ -900,7 +1041,11 @@ start_locked(QemuDom *dom, GError **error)
         return false;
     }
     id = ++st.next_id;
-    if (!(proc = qemu_process_start(&cfg, dom->def, id, error)))
+    /* @dom is busy: nothing replaces its definition meanwhile */
+    busy_begin(dom);
+    proc = qemu_process_start(&cfg, dom->def, id, error);
+    busy_end(dom);
+    if (!proc)
         return false;
     g_rw_lock_writer_lock(&st.lock);
     dom->proc = proc;
@@ -960,36 +1105,62 @@ qemu_domain_reconnect(void)
     }
 }
 
-void
+/* One autostart domain (a pool thread): skipped if it runs or starts
+ * already, or the agent is stopping. */
+static void
+autostart_one(gpointer data, gpointer user_data G_GNUC_UNUSED)
+{
+    g_autofree char *name = data;
+    g_autoptr(GError) err = NULL;
+    MODIFY_LOCKED();
+    QemuDom *dom =
+        st.initialised && !g_atomic_int_get(&st.autostart_cancel) ? find_by_name(name) : NULL;
+
+    if (!dom || dom->proc || dom->busy)
+        return;
+    /* each failure is the domain's own: the others go on */
+    if (!start_locked(dom, &err))
+        log_error("autostart of domain '%s' failed: %s", name, err->message);
+    else
+        log_info("domain '%s' autostarted", name);
+}
+
+bool
 qemu_domain_autostart(void)
 {
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     GHashTableIter iter;
+    GThreadPool *pool;
     QemuDom *dom;
 
     {
         READ_LOCKED();
 
         if (!st.initialised)
-            return;
+            return false;
         g_hash_table_iter_init(&iter, st.tables.by_name);
         while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&dom)) {
             if (dom->autostart && !dom->proc)
                 g_ptr_array_add(names, g_strdup(dom->def->name));
         }
     }
+    if (!names->len)
+        return true;
     g_ptr_array_sort(names, (GCompareFunc)compare_names);
-    for (guint i = 0; i < names->len; i++) {
-        const char *name = g_ptr_array_index(names, i);
-        g_autoptr(GError) err = NULL;
-        MODIFY_LOCKED();
+    /* a start mostly waits for its qemu to come up: a few at a time */
+    pool = g_thread_pool_new(autostart_one, NULL,
+                             (gint)CLAMP(g_get_num_processors() * 2, 2, AUTOSTART_THREADS_MAX),
+                             FALSE, NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_thread_pool_push(pool, g_strdup(g_ptr_array_index(names, i)), NULL);
+    g_thread_pool_free(pool, FALSE, TRUE);
+    return !g_atomic_int_get(&st.autostart_cancel);
+}
 
-        /* each failure is the domain's own: the others go on */
-        if ((dom = find_by_name(name)) && !dom->proc && !start_locked(dom, &err))
-            log_error("autostart of domain '%s' failed: %s", name, err->message);
-        else if (dom && dom->proc)
-            log_info("domain '%s' autostarted", name);
-    }
+void
+qemu_domain_autostart_cancel(void)
+{
+    g_atomic_int_set(&st.autostart_cancel, TRUE);
 }
 
 bool
@@ -1000,7 +1171,7 @@ qemu_domain_create(virDomainPtr handle, unsigned int flags, GError **error)
     if (!check_flags(flags, 0x3f, "qemu_domain_create", error))
         return false;
     MODIFY_LOCKED();
-    return (dom = dom_of_handle(handle, error)) && start_locked(dom, error);
+    return (dom = idle_dom_of_handle(handle, error)) && start_locked(dom, error);
 }
 
 virDomainPtr
@@ -1026,8 +1197,9 @@ qemu_domain_create_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
     if (existing) {
         /* libvirt refuses it too: the name belongs to a defined domain */
         g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID,
-                    existing->proc ? "domain '%s' is already active"
-                                   : "domain '%s' is already defined: start it instead",
+                    existing->proc || existing->busy
+                        ? "domain '%s' is already active"
+                        : "domain '%s' is already defined: start it instead",
                     dom->def->name);
         return NULL;
     }
@@ -1045,11 +1217,12 @@ qemu_domain_create_xml(virConnectPtr conn, const char *xml, unsigned int flags, 
     return dom_handle(conn, added);
 }
 
-/* The running domain of @handle (st.modify_lock held), or an error. */
+/* The running domain of @handle once idle (st.modify_lock held), or an
+ * error. */
 static QemuDom *
 running_dom(virDomainPtr handle, GError **error)
 {
-    QemuDom *dom = dom_of_handle(handle, error);
+    QemuDom *dom = idle_dom_of_handle(handle, error);
 
     if (dom && !dom->proc) {
         g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");

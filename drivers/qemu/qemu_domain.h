@@ -8,7 +8,10 @@
  * reload) including its file I/O, so disk and memory change in the same
  * order; a reader/writer lock guards the tables, taken for writing only
  * for the instant a finished change is put in, so lookups never wait on
- * an fsync.
+ * an fsync. Starting and stopping a guest's qemu runs with the mutex
+ * released and the domain marked busy: other domains change meanwhile,
+ * changes to that one wait for it (up to 30 s, then
+ * VIR_ERR_OPERATION_TIMEOUT).
  *
  * Running guests: drivers/qemu/qemu_process.h, once
  * qemu_domain_set_runtime() gave the directories (the agent does; a
@@ -47,9 +50,13 @@ void qemu_domain_set_display_ports(unsigned int first, unsigned int last);
  * up and shut off (crashed). Never kills a guest. */
 void qemu_domain_reconnect(void);
 
-/* Starts every autostart domain that is not running, in name order; each
- * failure is logged with the domain's name and the others go on. */
-void qemu_domain_autostart(void);
+/* Starts every autostart domain that is not running, a few at a time (in
+ * name order); each failure is logged with the domain's name and the
+ * others go on. Returns when all were tried: true, or false if
+ * qemu_domain_autostart_cancel() made it skip the rest. */
+bool qemu_domain_autostart(void);
+/* The agent is stopping: autostarts not begun yet are skipped (any thread). */
+void qemu_domain_autostart_cancel(void);
 
 /* Frees the state; no connection may be open any more. */
 void qemu_domain_state_shutdown(void);
