@@ -113,6 +113,28 @@ netport_is_macvlan(const LinkInfo *l)
     return g_strcmp0(l->kind, "macvtap") == 0 || g_strcmp0(l->kind, "macvlan") == 0;
 }
 
+/* How many macvtap and macvlan ports sit on device @ifindex (@links: the
+ * namespace's links); *ret_passthrough (may be NULL) gets the name of a
+ * passthrough one among them, NULL if none. */
+static unsigned
+netport_lower_ports(const GPtrArray *links, int ifindex, const char **ret_passthrough)
+{
+    unsigned count = 0;
+
+    if (ret_passthrough)
+        *ret_passthrough = NULL;
+    for (guint j = 0; j < links->len; j++) {
+        const LinkInfo *l = g_ptr_array_index(links, j);
+
+        if (l->link != ifindex || !netport_is_macvlan(l))
+            continue;
+        count++;
+        if (l->macvlan_mode == MACVLAN_MODE_PASSTHRU && ret_passthrough)
+            *ret_passthrough = l->name;
+    }
+    return count;
+}
+
 /* The pool device of @def a new macvtap in @mode goes on (see
  * netport_plug()). */
 static char *
@@ -131,8 +153,8 @@ netport_pick_lower(Netlink *nl, const NetDef *def, MacvtapMode mode, GError **er
     for (guint i = 0; def->forward.ifs && i < def->forward.ifs->len; i++) {
         const NetForwardIf *fi = g_ptr_array_index(def->forward.ifs, i);
         const LinkInfo *lower = NULL;
-        unsigned count = 0;
-        bool held = false;
+        const char *holder;
+        unsigned count;
 
         /* <forward dev=> usually repeats the pool's first device */
         if (fi->type != NET_FORWARD_IF_NETDEV ||
@@ -148,15 +170,8 @@ netport_pick_lower(Netlink *nl, const NetDef *def, MacvtapMode mode, GError **er
         }
         if (!lower)
             continue; /* gone since the start: the others may do */
-        for (guint j = 0; j < links->len; j++) {
-            const LinkInfo *l = g_ptr_array_index(links, j);
-
-            if (l->link == lower->ifindex && netport_is_macvlan(l)) {
-                count++;
-                held |= l->macvlan_mode == MACVLAN_MODE_PASSTHRU;
-            }
-        }
-        if (held || (mode == MACVTAP_MODE_PASSTHROUGH && count > 0))
+        count = netport_lower_ports(links, lower->ifindex, &holder);
+        if (holder || (mode == MACVTAP_MODE_PASSTHROUGH && count > 0))
             continue;
         if (!best || count < best_count) {
             best = fi->dev;
@@ -174,6 +189,34 @@ netport_pick_lower(Netlink *nl, const NetDef *def, MacvtapMode mode, GError **er
         return NULL;
     }
     return g_strdup(best);
+}
+
+/* Creates @port's macvtap on port->lower in @mode with port->mac, named
+ * after @ifname (see macvtap_create()); fills port->ifname and port->fd.
+ * On failure nothing is left. */
+static bool
+netport_macvtap_create(Netlink *nl, NetPort *port, const char *ifname, MacvtapMode mode,
+                       GError **error)
+{
+    /* The kernel gives a passthrough port the device's own MAC whatever
+     * the request says; the guest's is set afterwards, which changes the
+     * device's, and the kernel puts the old one back when the port goes. */
+    if (!macvtap_create(nl, ifname, port->lower, mode,
+                        mode == MACVTAP_MODE_PASSTHROUGH ? NULL : &port->mac, &port->ifname,
+                        &port->fd, error))
+        return false;
+    if (mode == MACVTAP_MODE_PASSTHROUGH &&
+        !netlink_link_set_mac(nl, port->ifname, &port->mac, error)) {
+        g_autoptr(GError) local = NULL;
+
+        close(port->fd);
+        port->fd = -1;
+        if (!macvtap_delete(nl, port->ifname, &local))
+            log_warn("undo: %s", local->message);
+        g_clear_pointer(&port->ifname, g_free);
+        return false;
+    }
+    return true;
 }
 
 NetPort *
@@ -218,23 +261,78 @@ netport_plug(const NetRun *run, const MacAddr *mac, const char *ifname, unsigned
     port->kind = NET_PORT_MACVTAP;
     if (!(port->lower = netport_pick_lower(nl, def, (MacvtapMode)mode, error)))
         return NULL;
-    /* The kernel gives a passthrough port the device's own MAC whatever
-     * the request says; the guest's is set afterwards, which changes the
-     * device's, and the kernel puts the old one back when the port goes. */
-    if (!macvtap_create(nl, ifname, port->lower, (MacvtapMode)mode,
-                        mode == MACVTAP_MODE_PASSTHROUGH ? NULL : mac, &port->ifname, &port->fd,
-                        error)) {
+    if (!netport_macvtap_create(nl, port, ifname, (MacvtapMode)mode, error)) {
         g_prefix_error(error, "network '%s': ", def->name);
         return NULL;
     }
-    if (mode == MACVTAP_MODE_PASSTHROUGH && !netlink_link_set_mac(nl, port->ifname, mac, error)) {
-        g_autoptr(GError) local = NULL;
+    return g_steal_pointer(&port);
+}
 
-        g_prefix_error(error, "network '%s': ", def->name);
-        if (!macvtap_delete(nl, port->ifname, &local))
-            log_warn("network '%s': undo: %s", def->name, local->message);
+/* Whether @ifname names a link of the kind libvirt generates names for. */
+static bool
+netport_name_generated(const char *ifname)
+{
+    return g_str_has_prefix(ifname, "macvtap") || g_str_has_prefix(ifname, "macvlan");
+}
+
+NetPort *
+netport_plug_direct(const char *dev, MacvtapMode mode, const MacAddr *mac, const char *ifname,
+                    GError **error)
+{
+    g_autoptr(NetPort) port = NULL;
+    g_autoptr(Netlink) nl = NULL;
+    g_autoptr(GPtrArray) links = NULL;
+    const LinkInfo *lower = NULL;
+    const char *holder = NULL;
+    unsigned count;
+
+    if (!(nl = netlink_open(error)) || !(links = netlink_link_list(nl, error))) {
+        g_prefix_error(error, "cannot plug a macvtap on '%s': ", dev);
         return NULL;
     }
+    for (guint i = 0; i < links->len && !lower; i++) {
+        const LinkInfo *l = g_ptr_array_index(links, i);
+
+        if (g_strcmp0(l->name, dev) == 0)
+            lower = l;
+    }
+    if (!lower) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "cannot plug a macvtap on '%s': no such host interface", dev);
+        return NULL;
+    }
+    /* the kernel says only EINVAL; say which rule */
+    count = netport_lower_ports(links, lower->ifindex, &holder);
+    if (holder) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "cannot plug a %s macvtap on '%s': passthrough macvtap '%s' holds it",
+                    macvtap_mode_to_string(mode), dev, holder);
+        return NULL;
+    }
+    if (mode == MACVTAP_MODE_PASSTHROUGH && count > 0) {
+        g_set_error(error, NET_ERROR, VIR_ERR_OPERATION_FAILED,
+                    "cannot plug a passthrough macvtap on '%s': it has %u macvtap or macvlan "
+                    "port(s) already, and a passthrough port must be its only one",
+                    dev, count);
+        return NULL;
+    }
+    /* a taken name of the generated kind is a leftover of an earlier
+     * start (the inactive XML drops those names): a free one instead */
+    if (ifname && !strchr(ifname, '%') && netport_name_generated(ifname)) {
+        bool exists = false;
+
+        if (!netlink_link_exists(nl, ifname, &exists, error))
+            return NULL;
+        if (exists)
+            ifname = NULL;
+    }
+    port = g_new0(NetPort, 1);
+    port->kind = NET_PORT_MACVTAP;
+    port->fd = -1;
+    port->mac = *mac;
+    port->lower = g_strdup(dev);
+    if (!netport_macvtap_create(nl, port, ifname, mode, error))
+        return NULL;
     return g_steal_pointer(&port);
 }
 
@@ -260,13 +358,38 @@ netport_owns_link(Netlink *nl, const NetPort *port, const LinkInfo *l)
         expected.addr[0] = 0xfe;
         return g_strcmp0(l->kind, "tun") == 0 && l->has_mac && mac_equal(&l->mac, &expected);
     }
-    if (g_strcmp0(l->kind, "macvtap") != 0 || !port->lower)
+    if (g_strcmp0(l->kind, "macvtap") != 0 || (l->has_mac && !mac_equal(&l->mac, &port->mac)))
         return false;
-    {
+    /* (a record of an older agent does not name the lower device) */
+    if (port->lower) {
         g_autoptr(LinkInfo) lower = netlink_link_lookup(nl, port->lower, NULL);
 
         return lower && l->link == lower->ifindex;
     }
+    return true;
+}
+
+/* Deletes @port's link when it is still the port's; @who names the port's
+ * owner in the warning about a link that is not. */
+static bool
+netport_delete_link(Netlink *nl, const NetPort *port, const char *who, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(LinkInfo) l = netlink_link_lookup(nl, port->ifname, &local);
+
+    if (local) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return false;
+    }
+    if (!l)
+        return true;
+    if (!netport_owns_link(nl, port, l)) {
+        log_warn("%s: interface '%s' is no longer this port's; not deleting it", who, port->ifname);
+        return true;
+    }
+    if (port->kind == NET_PORT_TAP)
+        return tap_delete(nl, port->ifname, error);
+    return macvtap_delete(nl, port->ifname, error);
 }
 
 bool
@@ -282,16 +405,9 @@ netport_unplug(const NetRunConfig *cfg, const NetRun *run, NetPort *port, GError
         port->fd = -1;
     }
     if (port->ifname && (nl = netlink_open(&err))) {
-        g_autoptr(LinkInfo) l = netlink_link_lookup(nl, port->ifname, &err);
+        g_autofree char *who = g_strdup_printf("network '%s'", port->network);
 
-        if (l && !netport_owns_link(nl, port, l)) {
-            log_warn("network '%s': interface '%s' is no longer this port's; not deleting it",
-                     port->network, port->ifname);
-        } else if (l && port->kind == NET_PORT_TAP) {
-            tap_delete(nl, port->ifname, &err);
-        } else if (l) {
-            macvtap_delete(nl, port->ifname, &err);
-        }
+        netport_delete_link(nl, port, who, &err);
     }
     if (err) {
         g_prefix_error(&err, "network '%s': ", port->network);
@@ -303,6 +419,24 @@ netport_unplug(const NetRunConfig *cfg, const NetRun *run, NetPort *port, GError
         netport_keep_first(error, g_steal_pointer(&err));
     }
     return ok;
+}
+
+bool
+netport_unplug_direct(NetPort *port, GError **error)
+{
+    g_autoptr(Netlink) nl = NULL;
+
+    if (port->fd >= 0) {
+        close(port->fd);
+        port->fd = -1;
+    }
+    if (!port->ifname)
+        return true;
+    if (!(nl = netlink_open(error)) || !netport_delete_link(nl, port, "direct interface", error)) {
+        g_prefix_error(error, "cannot unplug macvtap '%s': ", port->ifname);
+        return false;
+    }
+    return true;
 }
 
 /* The address of @def the lease @ip's subnet has: the DHCP server's

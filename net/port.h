@@ -11,6 +11,10 @@
  * Unplugging a port also releases the guest's DHCP leases on its behalf,
  * so they leave net-dhcp-leases at once instead of at expiry.
  *
+ * Guest NICs of type 'direct' get a macvtap of their own on a named host
+ * device, outside any network (netport_plug_direct()): the same NetPort,
+ * with no network.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
@@ -19,6 +23,7 @@
 #include <stdbool.h>
 
 #include "net/netrun.h"
+#include "net/tap.h"
 #include "util/mac.h"
 
 typedef enum {
@@ -32,8 +37,9 @@ typedef struct NetPort {
     char *ifname;  /* the host-side link */
     int fd;        /* tap: /dev/net/tun, macvtap: its character device; O_CLOEXEC; -1: none */
     MacAddr mac;   /* the guest's */
-    char *network; /* the network's name */
-    char *lower;   /* macvtap: the pool device it sits on; NULL for a tap */
+    char *network; /* the network's name; NULL for a direct port (no network) */
+    char *lower;   /* macvtap: the device it sits on (NULL for a tap, or when
+                    * rebuilt from a record that did not say) */
 } NetPort;
 
 /* "tap", "macvtap"; NULL out of range. */
@@ -78,6 +84,32 @@ bool netport_unplug(const NetRunConfig *cfg, const NetRun *run, NetPort *port, G
  * leases removed from the store. */
 bool netport_release_leases(const NetRunConfig *cfg, const char *name, const NetRun *run,
                             const MacAddr *mac, unsigned *ret_removed, GError **error);
+
+/* Plugs the host side of a guest NIC of type 'direct': a macvtap in @mode
+ * on host device @dev with the guest's MAC @mac, brought up, its character
+ * device open (O_CLOEXEC). Passthrough as for networks: the device must
+ * have no other macvtap or macvlan port, it takes the guest's MAC and the
+ * kernel restores its own when the port goes; no mode gets a device a
+ * passthrough port holds.
+ *
+ * @ifname (<target dev=>): NULL for a free "macvtap%d"; an explicit name
+ * that is taken is VIR_ERR_OPERATION_FAILED, except one of the generated
+ * kind ("macvtap..." or "macvlan...", as libvirt names them), which gives
+ * way to a free "macvtap%d".
+ *
+ * Errors (NET_ERROR), all naming @dev: no such device, or a device held
+ * as above -> VIR_ERR_OPERATION_FAILED; the kernel's errors keep errno's
+ * text. On failure nothing is left. The port's network is NULL, its lower
+ * device @dev. */
+NetPort *netport_plug_direct(const char *dev, MacvtapMode mode, const MacAddr *mac,
+                             const char *ifname, GError **error);
+
+/* Unplugs a port without a network (netport_plug_direct(), or rebuilt from
+ * a status record: kind, ifname, mac and, when known, lower): closes its
+ * descriptor and deletes its macvtap if that link is still the port's (a
+ * macvtap with the guest's MAC, on @port->lower when known); a link
+ * already gone is fine. @port stays allocated (netport_free()). */
+bool netport_unplug_direct(NetPort *port, GError **error);
 
 /* Frees @port and closes its descriptor; the link stays (it is the
  * caller's to unplug). Accepts NULL. */

@@ -41,7 +41,8 @@ sample(void)
     s->monitor = g_strdup("/run/virtnode/qemu/web1 & co.monitor");
     g_array_append_val(s->display_ports, port);
     qemu_status_add_nic(s, "tap", "vnet0", "default", "52:54:00:aa:bb:01");
-    qemu_status_add_nic(s, "macvtap", "macvtap0", NULL, NULL);
+    qemu_status_add_nic(s, "macvtap", "macvtap0", NULL, "52:54:00:aa:bb:02")->lower =
+        g_strdup("lan0");
     qemu_status_add_listen(s, "default", "192.168.122.1");
     s->def = domdef_parse_string(domain_xml, 0, &err);
     g_assert_no_error(err);
@@ -74,6 +75,11 @@ test_roundtrip(void)
     g_assert_cmpuint(g_array_index(back->display_ports, unsigned int, 0), ==, 5900);
     g_assert_cmpuint(back->nics->len, ==, 2);
     g_assert_null(((QemuStatusNic *)g_ptr_array_index(back->nics, 1))->network);
+    /* a direct NIC's macvtap: its lower device survives, so a later agent
+     * deletes exactly that link */
+    g_assert_cmpstr(((QemuStatusNic *)g_ptr_array_index(back->nics, 1))->lower, ==, "lan0");
+    g_assert_cmpstr(((QemuStatusNic *)g_ptr_array_index(back->nics, 1))->mac, ==,
+                    "52:54:00:aa:bb:02");
     g_assert_cmpstr(((QemuStatusListen *)g_ptr_array_index(back->listens, 0))->address, ==,
                     "192.168.122.1");
     again = qemu_status_format(back, &err);

@@ -60,3 +60,5 @@ EXTRA_DIST += tests/dom-e2e.sh
 # ten autostart guests on two autostart networks at a "boot"; kill -9
 TESTS += tests/dom-e2e-autostart.sh
 EXTRA_DIST += tests/dom-e2e-autostart.sh
+TESTS += tests/dom-e2e-nics.sh
+EXTRA_DIST += tests/dom-e2e-nics.sh

@@ -39,9 +39,10 @@
 /* the first descriptor number NICs get in the child */
 #define QEMU_FIRST_NIC_FD 3
 
-/* A guest NIC's host side: a port of a network, or a tap on a host bridge. */
+/* A guest NIC's host side: a port of a network, a macvtap of its own, or
+ * a tap on a host bridge. */
 typedef struct GuestPort {
-    NetPort *port; /* type network */
+    NetPort *port; /* type network; type direct (a port without network) */
     char *tap;     /* type bridge: the tap we made */
     int fd;        /* ours until qemu has it */
 } GuestPort;
@@ -244,6 +245,7 @@ prepare_host(const QemuProcessConfig *cfg, QemuProcess *proc, QemuPrepared *prep
     for (guint i = 0; def->nets && i < def->nets->len; i++) {
         DomNet *n = g_ptr_array_index(def->nets, i);
         GuestPort *gp = g_new0(GuestPort, 1);
+        QemuStatusNic *rec;
         char mac[MAC_STRING_LEN];
 
         gp->fd = -1;
@@ -256,8 +258,27 @@ prepare_host(const QemuProcessConfig *cfg, QemuProcess *proc, QemuPrepared *prep
             }
             gp->fd = gp->port->fd;
             gp->port->fd = -1; /* ours to pass and close */
-            qemu_status_add_nic(proc->status, netport_kind_to_string(gp->port->kind),
-                                gp->port->ifname, n->network, mac);
+            rec = qemu_status_add_nic(proc->status, netport_kind_to_string(gp->port->kind),
+                                      gp->port->ifname, n->network, mac);
+            rec->lower = g_strdup(gp->port->lower);
+        } else if (n->type == DOM_NET_TYPE_DIRECT) {
+            int mode = macvtap_mode_from_string(n->direct_mode ? n->direct_mode : "vepa");
+
+            if (mode < 0) {
+                g_set_error(error, Q, VIR_ERR_CONFIG_UNSUPPORTED,
+                            "domain '%s': interface %s: unknown macvtap mode '%s'", def->name, mac,
+                            n->direct_mode);
+                return false;
+            }
+            if (!(gp->port =
+                      netport_plug_direct(n->dev, (MacvtapMode)mode, &n->mac, n->ifname, error))) {
+                g_prefix_error(error, "domain '%s': interface %s: ", def->name, mac);
+                return false;
+            }
+            gp->fd = gp->port->fd;
+            gp->port->fd = -1;
+            rec = qemu_status_add_nic(proc->status, "macvtap", gp->port->ifname, NULL, mac);
+            rec->lower = g_strdup(n->dev);
         } else if (n->type == DOM_NET_TYPE_BRIDGE) {
             g_autoptr(Netlink) nl = netlink_open(error);
 
@@ -276,6 +297,12 @@ prepare_host(const QemuProcessConfig *cfg, QemuProcess *proc, QemuPrepared *prep
         }
         if (gp->fd >= 0)
             qemu_prepared_net(prep, i)->fd = QEMU_FIRST_NIC_FD + (int)i;
+        /* the live XML names the host side, as libvirt's does (the
+         * inactive one drops generated names: vnet*, macvtap*) */
+        if (gp->port || gp->tap) {
+            g_free(n->ifname);
+            n->ifname = g_strdup(gp->port ? gp->port->ifname : gp->tap);
+        }
     }
     proc->status->monitor = g_strdup_printf("%s/%s.monitor", cfg->run_dir, def->name);
     prep->monitor_path = g_strdup(proc->status->monitor);
@@ -399,9 +426,14 @@ undo_host(const QemuProcessConfig *cfg, QemuProcess *proc)
         GuestPort *gp = g_ptr_array_index(proc->ports, i);
         g_autoptr(GError) err = NULL;
 
-        if (gp->port) {
+        if (gp->port && gp->port->network) {
             if (!network_driver_port_unplug(g_steal_pointer(&gp->port), &err))
                 log_warn("domain '%s': %s", proc->name, err->message);
+        } else if (gp->port) {
+            /* type direct: a macvtap outside any network */
+            if (!netport_unplug_direct(gp->port, &err))
+                log_warn("domain '%s': %s", proc->name, err->message);
+            g_clear_pointer(&gp->port, netport_free);
         } else if (gp->tap) {
             g_autoptr(Netlink) nl = netlink_open(NULL);
             bool exists = false;
@@ -498,11 +530,13 @@ qemu_process_adopt(const QemuProcessConfig *cfg, const char *name, bool *ret_cle
         GuestPort *gp = g_new0(GuestPort, 1);
 
         gp->fd = -1;
-        if (n->network) {
+        /* network ports, and the macvtaps of type direct (no network) */
+        if (n->network || g_strcmp0(n->kind, "macvtap") == 0) {
             gp->port = g_new0(NetPort, 1);
             gp->port->kind = g_strcmp0(n->kind, "macvtap") == 0 ? NET_PORT_MACVTAP : NET_PORT_TAP;
             gp->port->ifname = g_strdup(n->ifname);
             gp->port->network = g_strdup(n->network);
+            gp->port->lower = g_strdup(n->lower);
             gp->port->fd = -1;
             if (n->mac)
                 mac_parse(n->mac, &gp->port->mac);

@@ -24,6 +24,7 @@ nic_free(gpointer data)
     g_free(n->ifname);
     g_free(n->network);
     g_free(n->mac);
+    g_free(n->lower);
     g_free(n);
 }
 
@@ -64,7 +65,7 @@ qemu_status_free(QemuStatus *s)
     g_free(s);
 }
 
-void
+QemuStatusNic *
 qemu_status_add_nic(QemuStatus *s, const char *kind, const char *ifname, const char *network,
                     const char *mac)
 {
@@ -75,6 +76,7 @@ qemu_status_add_nic(QemuStatus *s, const char *kind, const char *ifname, const c
     n->network = g_strdup(network);
     n->mac = g_strdup(mac);
     g_ptr_array_add(s->nics, n);
+    return n;
 }
 
 void
@@ -126,6 +128,8 @@ qemu_status_format(const QemuStatus *s, GError **error)
             buf_add_attr(out, "network", "%s", n->network);
         if (n->mac)
             buf_add_attr(out, "mac", "%s", n->mac);
+        if (n->lower)
+            buf_add_attr(out, "lower", "%s", n->lower);
         buf_add(out, "/>\n");
     }
     for (guint i = 0; i < s->listens->len; i++) {
@@ -210,7 +214,7 @@ qemu_status_parse(const char *xml, GError **error)
 
             if (!ifname)
                 return NULL;
-            qemu_status_add_nic(s, kind, ifname, network, mac);
+            qemu_status_add_nic(s, kind, ifname, network, mac)->lower = xml_prop(n, "lower");
         } else if (strcmp(name, "listen") == 0) {
             g_autofree char *network = required_prop(n, "network", error);
             g_autofree char *address = network ? required_prop(n, "address", error) : NULL;

@@ -12,6 +12,7 @@
  *   <monitor path='/run/virtnode/qemu/web1.monitor'/>
  *   <display port='5900'/>
  *   <nic kind='tap' ifname='vnet0' network='default' mac='52:54:00:..'/>
+ *   <nic kind='macvtap' ifname='macvtap0' lower='eth0' mac='52:54:00:..'/>
  *   <listen network='default' address='192.168.122.1'/>
  *   <domain ...>the live definition</domain>
  * </domstatus>
@@ -30,8 +31,9 @@
 typedef struct QemuStatusNic {
     char *kind;    /* "tap", "macvtap" */
     char *ifname;  /* the link on the host */
-    char *network; /* the network it was plugged into; NULL for <interface type='bridge'> */
+    char *network; /* the network it was plugged into; NULL for types bridge and direct */
     char *mac;     /* the guest's MAC, as text */
+    char *lower;   /* a macvtap's lower device; NULL if unknown (older records) */
 } QemuStatusNic;
 
 /* A <listen type='network'> as resolved at start. */
@@ -57,8 +59,10 @@ QemuStatus *qemu_status_new(void);
 void qemu_status_free(QemuStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuStatus, qemu_status_free)
 
-void qemu_status_add_nic(QemuStatus *status, const char *kind, const char *ifname,
-                         const char *network, const char *mac);
+/* Adds a NIC (the record's own copy, returned so that the caller can set
+ * what else it knows, such as @lower). */
+QemuStatusNic *qemu_status_add_nic(QemuStatus *status, const char *kind, const char *ifname,
+                                   const char *network, const char *mac);
 void qemu_status_add_listen(QemuStatus *status, const char *network, const char *address);
 
 /* The record as XML (caller frees); NULL if the definition cannot be
