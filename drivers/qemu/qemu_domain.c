@@ -45,6 +45,8 @@ static struct {
     GCond idle_cond;       /* (modify_lock) a busy domain became idle */
     unsigned int busy;     /* (modify_lock) domains busy */
     gint autostart_cancel; /* the agent is stopping: pending autostarts skip */
+    GMutex events_lock;    /* guards events */
+    GThreadPool *events;   /* one thread: guests' events in order */
     XmlStore *store;
     DomTables tables;
     GMutex conns_lock; /* guards conns */
@@ -375,6 +377,15 @@ qemu_domain_state_reload(GError **error)
 void
 qemu_domain_state_shutdown(void)
 {
+    GThreadPool *events;
+
+    /* the guests' events queued so far are handled first */
+    g_mutex_lock(&st.events_lock);
+    events = g_steal_pointer(&st.events);
+    g_mutex_unlock(&st.events_lock);
+    if (events)
+        g_thread_pool_free(events, FALSE, TRUE);
+
     MODIFY_LOCKED();
 
     g_atomic_int_set(&st.autostart_cancel, TRUE);
@@ -947,46 +958,54 @@ forget_if_transient(QemuDom *dom)
     qemu_dom_free(dom);
 }
 
-typedef struct LateEvent {
+/* A guest's event, handled in order by the one thread of st.events: a
+ * lifecycle action (a restart, a memory dump) must not hold up the main
+ * loop, which serves every client. */
+typedef struct GuestEvent {
     char *name;
     QemuProcessEvent event;
-} LateEvent;
+} GuestEvent;
 
 static void
-late_event_free(gpointer data)
+guest_event_free(gpointer data)
 {
-    g_free(((LateEvent *)data)->name);
+    g_free(((GuestEvent *)data)->name);
     g_free(data);
 }
 
-static gboolean
-late_event_run(gpointer data)
-{
-    const LateEvent *ev = data;
+static void handle_event(gpointer data, gpointer user_data);
 
-    process_event(ev->name, ev->event, NULL);
-    return G_SOURCE_REMOVE;
-}
-
-/* What a running guest's qemu reported, on the main loop. */
+/* What a running guest's qemu reported, on the main loop: queued. */
 static void
 process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
 {
+    GuestEvent *ev = g_new0(GuestEvent, 1);
+
+    ev->name = g_strdup(name);
+    ev->event = event;
+    g_mutex_lock(&st.events_lock);
+    if (!st.events)
+        st.events = g_thread_pool_new(handle_event, NULL, 1, FALSE, NULL);
+    g_thread_pool_push(st.events, ev, NULL);
+    g_mutex_unlock(&st.events_lock);
+}
+
+static void
+handle_event(gpointer data, gpointer user_data G_GNUC_UNUSED)
+{
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
-    QemuDom *dom = st.initialised ? find_by_name(name) : NULL;
+    GuestEvent *ev = data;
+    const char *name = ev->name;
+    QemuProcessEvent event = ev->event;
+    QemuDom *dom;
 
-    if (dom && dom->busy) {
-        /* a fresh guest's first event may beat the end of its start: the
-         * main loop does not wait for that, it looks again shortly */
-        LateEvent *ev = g_new0(LateEvent, 1);
-
-        ev->name = g_strdup(name);
-        ev->event = event;
-        g_timeout_add_full(G_PRIORITY_DEFAULT, 10, late_event_run, ev, late_event_free);
+    /* a fresh guest's first event may beat the end of its start */
+    while ((dom = st.initialised ? find_by_name(name) : NULL) && dom->busy)
+        g_cond_wait(&st.idle_cond, &st.modify_lock);
+    if (!dom || !dom->proc) {
+        guest_event_free(ev); /* stopped meanwhile */
         return;
     }
-    if (!dom || !dom->proc)
-        return; /* stopped meanwhile */
     switch (event) {
     case QEMU_PROCESS_EVENT_SHUTDOWN:
         lifecycle_action(dom, dom->def->on_poweroff, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
@@ -1022,6 +1041,7 @@ process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNU
     case QEMU_PROCESS_EVENT_RESET:
         break; /* on_reboot restart: qemu resets the guest itself */
     }
+    guest_event_free(ev);
 }
 
 static bool
