@@ -290,6 +290,14 @@ domain_shutdown_flags(DispatchCall *call, void *args, void *ret, GError **error)
 }
 
 static bool
+domain_reset(DispatchCall *call, void *args, void *ret, GError **error)
+{
+    RpcDomainResetArgs *a = args;
+
+    return domain_call_flags(call, DRV(call)->domain_reset, &a->dom, a->flags, NULL, error);
+}
+
+static bool
 domain_reboot(DispatchCall *call, void *args, void *ret, GError **error)
 {
     RpcDomainRebootArgs *a = args;
@@ -542,6 +550,7 @@ const DispatchEntry dispatch_domain_entries[] = {
     ENTRY_MAIN(CONNECT_NUM_OF_DEFINED_DOMAINS, domain_num_of_defined,
                "virConnectNumOfDefinedDomains"),
     ENTRY(DOMAIN_REBOOT, domain_reboot, "virDomainReboot"),
+    ENTRY(DOMAIN_RESET, domain_reset, "virDomainReset"),
     ENTRY(DOMAIN_RESUME, domain_resume, "virDomainResume"),
     ENTRY(DOMAIN_SET_AUTOSTART, domain_set_autostart, "virDomainSetAutostart"),
     ENTRY(DOMAIN_SHUTDOWN, domain_shutdown, "virDomainShutdown"),

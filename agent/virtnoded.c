@@ -73,15 +73,16 @@ agent_configure_networks(Agent *agent)
 }
 
 /* Where running guests keep their monitor sockets and status records
- * (RUN/qemu) and qemu's output (LOG/qemu). */
+ * (RUN/qemu), qemu's output (LOG/qemu) and crash dumps (STATE/qemu/dump). */
 static void
 agent_configure_domains(Agent *agent)
 {
     const AgentPaths *paths = agent_get_paths(agent);
     g_autofree char *run = g_build_filename(paths->run_dir, "qemu", NULL);
     g_autofree char *log = g_build_filename(paths->log_dir, "qemu", NULL);
+    g_autofree char *dump = g_build_filename(paths->state_dir, "qemu", "dump", NULL);
 
-    qemu_domain_set_runtime(run, log);
+    qemu_domain_set_runtime(run, log, dump);
     qemu_domain_set_display_ports((unsigned)agent_get_config(agent)->remote_display_port_min,
                                   (unsigned)agent_get_config(agent)->remote_display_port_max);
 }

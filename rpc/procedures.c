@@ -125,6 +125,7 @@ static const RpcProcedure remote_procedures[] = {
     PROC(DOMAIN_GET_STATE, PROC_TYPE(RpcDomainGetStateArgs), PROC_TYPE(RpcDomainGetStateRet), 0),
     PROC(DOMAIN_UNDEFINE_FLAGS, PROC_TYPE(RpcDomainUndefineFlagsArgs), PROC_VOID, MUTATES),
     PROC(DOMAIN_DESTROY_FLAGS, PROC_TYPE(RpcDomainDestroyFlagsArgs), PROC_VOID, MUTATES),
+    PROC(DOMAIN_RESET, PROC_TYPE(RpcDomainResetArgs), PROC_VOID, MUTATES),
     PROC(DOMAIN_SHUTDOWN_FLAGS, PROC_TYPE(RpcDomainShutdownFlagsArgs), PROC_VOID, MUTATES),
     PROC(CONNECT_LIST_ALL_DOMAINS, PROC_TYPE(RpcConnectListAllDomainsArgs),
          PROC_TYPE(RpcConnectListAllDomainsRet), 0),

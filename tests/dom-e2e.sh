@@ -10,7 +10,8 @@
 # XML says so while the inactive one keeps the network's name. suspend/resume, shutdown through
 # the ACPI button, destroy; invalid transitions; agent restarts (SIGTERM,
 # kill -9) with the guest running, a qemu killed while the agent is down,
-# autostart once per boot; SPICE on the network's address; failed starts
+# autostart once per boot; on_crash coredump-destroy/-restart (a kernel
+# panic through pvpanic); SPICE on the network's address; failed starts
 # (network not active, missing emulator, bad kernel path, display port
 # range exhausted) leave no qemu, no tap, no files. Last, two
 # agents in two namespaces, each with its own "example-net": the same
@@ -251,7 +252,7 @@ else
     not_ok "suspend -> paused, resume -> running" "$out"
 fi
 out=$(V resume vg1 2>&1)
-if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'domain is not paused'; then
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "domain 'vg1' is not paused"; then
     ok "resume of a running domain is refused"
 else
     not_ok "resume of a running domain is refused" "$out"
@@ -270,7 +271,7 @@ else
     not_ok "shutdown: the guest powers off; shut off (shutdown)" "$out" "$(V domstate --reason vg1 2>&1)"
 fi
 out=$(V destroy vg1 2>&1)
-if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'domain is not running'; then
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "domain 'vg1' is not running"; then
     ok "destroy of a shut off domain is refused"
 else
     not_ok "destroy of a shut off domain is refused" "$out"
@@ -422,6 +423,54 @@ else
 fi
 V destroy vg5 >/dev/null 2>&1
 V undefine vg5 >/dev/null 2>&1
+
+# ---- on_crash: coredump-destroy, coredump-restart ----------------------------------------
+# The guest's kernel panics (vnguest.panic=1); its pvpanic device makes
+# qemu report GUEST_PANICKED; the agent dumps the guest's memory under
+# STATE/qemu/dump, then destroys it, or starts it again.
+DUMPS=$ROOT/var/lib/virtnode/qemu/dump
+GUEST_EXTRA=vnguest.panic=1 domain_xml vg8 52:54:00:7e:00:08 >"$TMP/vg8.xml"
+sed -i -e 's|</features>|</features>\n  <on_crash>coredump-destroy</on_crash>|' \
+    -e "s|<devices>|<devices>\n    <panic model='isa'/>|" "$TMP/vg8.xml"
+V define "$TMP/vg8.xml" >/dev/null 2>&1
+out=$(V start vg8 2>&1)
+i=0
+while [ "$i" -lt 600 ] && ! V domstate vg8 2>/dev/null | grep -qx 'shut off'; do
+    sleep 0.1
+    i=$((i + 1))
+done
+dump=$(ls "$DUMPS"/vg8-*.core 2>/dev/null | head -n 1)
+size=$(stat -c %s "$dump" 2>/dev/null || echo 0)
+if V domstate --reason vg8 | grep -qx 'shut off (crashed)' && [ "$size" -gt 200000000 ] &&
+    [ "$(stat -c %a "$dump")" = 600 ] && head -c 4 "$dump" | grep -q ELF && [ -z "$(qemu_of vg8)" ]; then
+    ok "on_crash coredump-destroy: the panicked guest's memory dumped ($size bytes, ELF, 0600), shut off (crashed)"
+else
+    not_ok "on_crash coredump-destroy: dump, then shut off (crashed)" "$out" "$(V domstate --reason vg8 2>&1)" \
+        "$(ls -l "$DUMPS" 2>&1)" "$(tail -n 5 "$TMP/vg8.console" 2>&1)" "$(grep vg8 "$AGENT_LOG" | tail -n 5)"
+fi
+rm -f "$DUMPS"/vg8-*.core
+V undefine vg8 >/dev/null 2>&1
+sed -i 's|<on_crash>coredump-destroy</on_crash>|<on_crash>coredump-restart</on_crash>|' "$TMP/vg8.xml"
+: >"$TMP/vg8.console"
+V define "$TMP/vg8.xml" >/dev/null 2>&1
+V start vg8 >/dev/null 2>&1
+pid=$(qemu_of vg8)
+i=0
+while [ "$i" -lt 600 ] && { [ -z "$(qemu_of vg8)" ] || [ "$(qemu_of vg8)" = "$pid" ]; }; do
+    sleep 0.1
+    i=$((i + 1))
+done
+new=$(qemu_of vg8)
+if [ -n "$new" ] && [ "$new" != "$pid" ] && ls "$DUMPS"/vg8-*.core >/dev/null 2>&1 &&
+    V domstate vg8 | grep -qx running; then
+    ok "on_crash coredump-restart: memory dumped, the guest runs again (qemu $pid -> $new)"
+else
+    not_ok "on_crash coredump-restart: dump, then a new qemu" "old $pid new $new" "$(ls -l "$DUMPS" 2>&1)" \
+        "$(V domstate --reason vg8 2>&1)" "$(grep vg8 "$AGENT_LOG" | tail -n 5)"
+fi
+V destroy vg8 >/dev/null 2>&1
+V undefine vg8 >/dev/null 2>&1
+rm -f "$DUMPS"/vg8-*.core
 
 # ---- SPICE on the network's address ---------------------------------------------------
 # The SPICE server answers a link message with a reply that starts with

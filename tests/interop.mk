@@ -57,3 +57,14 @@ TESTS += tests/agent-e2e-concurrency
 # Not tests, shipped with them: the default network quickstart defines, the
 # benchmark comparison and its figures
 EXTRA_DIST += bench/compare bench/README.md docs/performance.md
+
+# Domain operations through this tree's API (a C program) and lifecycle
+# events through Debian's python3-libvirt, on real qemu guests (issue 5;
+# privileged: tests/dom-api-e2e.sh runs both, the program is not a test of
+# its own)
+check_PROGRAMS += tests/dom-api-client
+tests_dom_api_client_SOURCES = tests/dom-api-client.c
+tests_dom_api_client_LDADD = lib/libvirt.la $(GLIB_LIBS)
+tests_dom_api_client_DEPENDENCIES = lib/libvirt.la agent/virtnoded$(EXEEXT)
+TESTS += tests/dom-api-e2e.sh
+EXTRA_DIST += tests/dom-api-e2e.sh tests/dom-events.py

@@ -523,7 +523,7 @@ test_define(Fixture *f, gconstpointer data G_GNUC_UNUSED)
                         dom, VIR_DOMAIN_VCPU_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, &err),
                     ==, 2);
     g_assert_cmpint(qemu_driver.domain_get_vcpus_flags(dom, VIR_DOMAIN_VCPU_LIVE, &err), ==, -1);
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'demo' is not running");
     g_assert_cmpint(qemu_driver.domain_is_active(dom, &err), ==, 0);
     g_assert_cmpint(qemu_driver.domain_is_persistent(dom, &err), ==, 1);
     g_assert_true(qemu_driver.domain_get_autostart(dom, &autostart, &err));
@@ -694,17 +694,17 @@ test_lifecycle(Fixture *f, gconstpointer data G_GNUC_UNUSED)
                  "this process cannot run domains (no runtime configured)");
 
     g_assert_false(qemu_driver.domain_destroy(dom, 0, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
     g_assert_false(qemu_driver.domain_shutdown(dom, 0, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
     g_assert_false(qemu_driver.domain_reboot(dom, 0, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
     g_assert_false(qemu_driver.domain_reset(dom, 0, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
     g_assert_false(qemu_driver.domain_suspend(dom, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
     g_assert_false(qemu_driver.domain_resume(dom, &err));
-    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_error(err, VIR_ERR_OPERATION_INVALID, "domain 'still' is not running");
 
     /* a handle whose domain is gone: NO_DOMAIN first */
     g_assert_false(qemu_driver.domain_create(ghost, 0, &err));

@@ -53,6 +53,7 @@ static struct {
     GPtrArray *conns;  /* virConnectPtr, not referenced (close removes them) */
     /* running guests (qemu_domain_set_runtime()); NULL run_dir: none start */
     char *run_dir, *log_dir;
+    char *dump_dir; /* on_crash coredump-*: STATE/qemu/dump */
     PortRange *display_ports;
     int next_id;
 } st;
@@ -825,12 +826,14 @@ qemu_domain_undefine(virDomainPtr handle, unsigned int flags, GError **error)
 /* ---- lifecycle ---- */
 
 void
-qemu_domain_set_runtime(const char *run_dir, const char *log_dir)
+qemu_domain_set_runtime(const char *run_dir, const char *log_dir, const char *dump_dir)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&st.modify_lock);
 
     g_free(st.run_dir);
     g_free(st.log_dir);
+    g_free(st.dump_dir);
+    st.dump_dir = g_strdup(dump_dir);
     st.run_dir = g_strdup(run_dir);
     st.log_dir = g_strdup(log_dir);
     if (!st.display_ports)
@@ -850,7 +853,7 @@ qemu_domain_set_display_ports(unsigned int first, unsigned int last)
     g_mutex_unlock(&st.modify_lock);
 }
 
-static void process_event(const char *name, QemuProcessEvent event, gpointer data);
+static void process_event(const char *name, GPid pid, QemuProcessEvent event, gpointer data);
 
 static QemuProcessConfig
 process_config(void)
@@ -909,6 +912,34 @@ stop_locked(QemuDom *dom, int reason, int detail)
 
 static bool start_locked(QemuDom *dom, GError **error);
 
+/* on_crash coredump-*: the crashed guest's memory to
+ * DUMP/NAME-YYYYMMDD-HHMMSS.core, written by qemu with @dom busy (a
+ * large guest takes a while); a failure is logged, the action goes on. */
+static void
+dump_memory(QemuDom *dom)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+    bool ok;
+
+    if (!st.dump_dir || g_mkdir_with_parents(st.dump_dir, 0700) < 0) {
+        log_error("domain '%s': no directory for its memory dump ('%s')", dom->def->name,
+                  st.dump_dir ? st.dump_dir : "none configured");
+        return;
+    }
+    path = g_strdup_printf("%s/%s-%s.core", st.dump_dir, dom->def->name, stamp);
+    busy_begin(dom);
+    ok = qemu_process_dump(dom->proc, path, &err);
+    busy_end(dom);
+    if (ok)
+        log_info("domain '%s': crashed; memory dumped to '%s'", dom->def->name, path);
+    else
+        log_error("domain '%s': memory dump to '%s' failed: %s", dom->def->name, path,
+                  err->message);
+}
+
 /* on_poweroff / on_reboot / on_crash once the guest stopped by itself
  * (st.modify_lock held): destroy (shut off with @reason), restart (a new
  * qemu for the same definition), preserve (qemu stays, the guest paused,
@@ -926,8 +957,10 @@ lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail
         emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         return;
-    case DOM_LIFECYCLE_RESTART:
     case DOM_LIFECYCLE_COREDUMP_RESTART:
+        dump_memory(dom);
+        G_GNUC_FALLTHROUGH;
+    case DOM_LIFECYCLE_RESTART:
         stop_locked(dom, reason, detail);
         if (!start_locked(dom, &err)) {
             log_error("domain '%s': restart after the guest stopped failed: %s", dom->def->name,
@@ -935,9 +968,11 @@ lifecycle_action(QemuDom *dom, DomLifecycleAction action, int reason, int detail
             forget_if_transient(dom);
         }
         return;
+    case DOM_LIFECYCLE_COREDUMP_DESTROY:
+        dump_memory(dom);
+        break;
     case DOM_LIFECYCLE_DESTROY:
     case DOM_LIFECYCLE_RESTART_RENAME:
-    case DOM_LIFECYCLE_COREDUMP_DESTROY:
     case DOM_LIFECYCLE_LAST:
         break;
     }
@@ -963,6 +998,7 @@ forget_if_transient(QemuDom *dom)
  * loop, which serves every client. */
 typedef struct GuestEvent {
     char *name;
+    GPid pid;
     QemuProcessEvent event;
 } GuestEvent;
 
@@ -977,11 +1013,12 @@ static void handle_event(gpointer data, gpointer user_data);
 
 /* What a running guest's qemu reported, on the main loop: queued. */
 static void
-process_event(const char *name, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
+process_event(const char *name, GPid pid, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
 {
     GuestEvent *ev = g_new0(GuestEvent, 1);
 
     ev->name = g_strdup(name);
+    ev->pid = pid;
     ev->event = event;
     g_mutex_lock(&st.events_lock);
     if (!st.events)
@@ -1002,16 +1039,23 @@ handle_event(gpointer data, gpointer user_data G_GNUC_UNUSED)
     /* a fresh guest's first event may beat the end of its start */
     while ((dom = st.initialised ? find_by_name(name) : NULL) && dom->busy)
         g_cond_wait(&st.idle_cond, &st.modify_lock);
-    if (!dom || !dom->proc) {
-        guest_event_free(ev); /* stopped meanwhile */
+    if (!dom || !dom->proc || qemu_process_status(dom->proc)->pid != ev->pid) {
+        guest_event_free(ev); /* stopped meanwhile (and maybe started again) */
         return;
     }
     switch (event) {
     case QEMU_PROCESS_EVENT_SHUTDOWN:
+    case QEMU_PROCESS_EVENT_SHUTDOWN_HOST:
+        /* as libvirt: who asked, then what the action made of it */
+        emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_SHUTDOWN,
+                   event == QEMU_PROCESS_EVENT_SHUTDOWN ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                                        : VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
         lifecycle_action(dom, dom->def->on_poweroff, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
                          VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
         break;
     case QEMU_PROCESS_EVENT_REBOOT:
+        emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_SHUTDOWN,
+                   VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);
         lifecycle_action(dom, dom->def->on_reboot, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
                          VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
         break;
@@ -1057,7 +1101,8 @@ start_locked(QemuDom *dom, GError **error)
         return false;
     }
     if (dom->proc) {
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is already running");
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain '%s' is already running",
+                    dom->def->name);
         return false;
     }
     id = ++st.next_id;
@@ -1245,7 +1290,8 @@ running_dom(virDomainPtr handle, GError **error)
     QemuDom *dom = idle_dom_of_handle(handle, error);
 
     if (dom && !dom->proc) {
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                    dom->def->name);
         return NULL;
     }
     return dom;
@@ -1275,8 +1321,16 @@ qemu_domain_shutdown(virDomainPtr handle, unsigned int flags, GError **error)
     if (!check_flags(flags, 0x1f, "qemu_domain_shutdown", error))
         return false;
     MODIFY_LOCKED();
+    if (!(dom = running_dom(handle, error)))
+        return false;
+    if (dom->state != VIR_DOMAIN_RUNNING) {
+        /* a paused guest would see the button only once resumed */
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                    dom->def->name);
+        return false;
+    }
     /* the ACPI button; the SHUTDOWN event stops the guest */
-    return (dom = running_dom(handle, error)) && qemu_process_powerdown(dom->proc, error);
+    return qemu_process_powerdown(dom->proc, error);
 }
 
 bool
@@ -1309,10 +1363,8 @@ qemu_domain_suspend(virDomainPtr handle, GError **error)
 
     if (!dom)
         return false;
-    if (dom->state == VIR_DOMAIN_PAUSED) {
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is already paused");
-        return false;
-    }
+    if (dom->state == VIR_DOMAIN_PAUSED)
+        return true; /* as libvirt: nothing to do */
     if (!qemu_process_pause(dom->proc, error))
         return false;
     /* the STOP event may come later: the state is right at once */
@@ -1333,7 +1385,8 @@ qemu_domain_resume(virDomainPtr handle, GError **error)
     if (!dom)
         return false;
     if (dom->state != VIR_DOMAIN_PAUSED) {
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not paused");
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused",
+                    dom->def->name);
         return false;
     }
     if (!qemu_process_resume(dom->proc, error))
@@ -1446,7 +1499,8 @@ qemu_domain_get_vcpus_flags(virDomainPtr handle, unsigned int flags, GError **er
     if (!(dom = dom_of_handle(handle, error)))
         return -1;
     if (flags & VIR_DOMAIN_VCPU_LIVE) {
-        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain is not running");
+        g_set_error(error, QEMU_ERROR, VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                    dom->def->name);
         return -1;
     }
     if (flags & VIR_DOMAIN_VCPU_GUEST) {

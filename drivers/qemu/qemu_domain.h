@@ -39,8 +39,9 @@ bool qemu_domain_state_init(const char *dir, GError **error);
  * autostart links are re-read. On error nothing changed. */
 bool qemu_domain_state_reload(GError **error);
 /* Lets domains run: qemu's monitor sockets and status records go under
- * @run_dir (RUN/qemu), its output under @log_dir. */
-void qemu_domain_set_runtime(const char *run_dir, const char *log_dir);
+ * @run_dir (RUN/qemu), its output under @log_dir, on_crash coredump-*
+ * memory dumps under @dump_dir (STATE/qemu/dump; NULL: none). */
+void qemu_domain_set_runtime(const char *run_dir, const char *log_dir, const char *dump_dir);
 /* The autoport range of VNC/SPICE servers (agent.conf's
  * remote_display_port_min/max; 5900-65535 unless set). */
 void qemu_domain_set_display_ports(unsigned int first, unsigned int last);

@@ -36,6 +36,8 @@
 #define QEMU_MONITOR_WAIT_MS 10000
 /* and this long to exit on SIGTERM before SIGKILL */
 #define QEMU_STOP_GRACE_MS 5000
+/* a memory dump writes the guest's RAM: minutes for large guests */
+#define QEMU_DUMP_TIMEOUT_MS (10 * 60 * 1000)
 /* the first descriptor number NICs get in the child */
 #define QEMU_FIRST_NIC_FD 3
 
@@ -97,6 +99,7 @@ typedef struct EventCall {
     QemuProcessEventFunc cb;
     gpointer data;
     char *name;
+    GPid pid;
     QemuProcessEvent event;
 } EventCall;
 
@@ -105,7 +108,7 @@ event_call_run(gpointer data)
 {
     EventCall *c = data;
 
-    c->cb(c->name, c->event, c->data);
+    c->cb(c->name, c->pid, c->event, c->data);
     return G_SOURCE_REMOVE;
 }
 
@@ -137,7 +140,7 @@ monitor_event(QmpConn *conn G_GNUC_UNUSED, const char *event, json_object *data 
 
     for (gsize i = 0; i < G_N_ELEMENTS(map); i++) {
         EventCall *c;
-        json_object *reason = NULL;
+        json_object *reason = NULL, *guest = NULL;
 
         if (strcmp(event, map[i].name) != 0 || !proc->event_cb)
             continue;
@@ -145,12 +148,17 @@ monitor_event(QmpConn *conn G_GNUC_UNUSED, const char *event, json_object *data 
         c->cb = proc->event_cb;
         c->data = proc->event_data;
         c->name = g_strdup(proc->name);
+        c->pid = proc->status->pid;
         c->event = map[i].event;
         /* with -no-reboot a guest's reboot ends in SHUTDOWN too */
         if (c->event == QEMU_PROCESS_EVENT_SHUTDOWN && data &&
             json_object_object_get_ex(data, "reason", &reason) &&
             g_strcmp0(json_object_get_string(reason), "guest-reset") == 0)
             c->event = QEMU_PROCESS_EVENT_REBOOT;
+        else if (c->event == QEMU_PROCESS_EVENT_SHUTDOWN && data &&
+                 json_object_object_get_ex(data, "guest", &guest) &&
+                 !json_object_get_boolean(guest))
+            c->event = QEMU_PROCESS_EVENT_SHUTDOWN_HOST;
         g_idle_add_full(G_PRIORITY_DEFAULT, event_call_run, c, event_call_free);
         return;
     }
@@ -600,6 +608,25 @@ bool
 qemu_process_reset(QemuProcess *proc, GError **error)
 {
     return need_monitor(proc, error) && qmp_system_reset(proc->mon, error);
+}
+
+bool
+qemu_process_dump(QemuProcess *proc, const char *path, GError **error)
+{
+    int fd;
+
+    /* the file exists before qemu opens it: only root may read the dump */
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        error_set_errno(error, Q, errno, "cannot create the memory dump '%s'", path);
+        return false;
+    }
+    close(fd);
+    if (!need_monitor(proc, error) ||
+        !qmp_dump_guest_memory(proc->mon, path, QEMU_DUMP_TIMEOUT_MS, error)) {
+        unlink(path);
+        return false;
+    }
+    return true;
 }
 
 bool

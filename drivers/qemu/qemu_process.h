@@ -35,17 +35,21 @@ typedef struct QemuProcess QemuProcess;
 /* What happened to a running guest (the caller maps it to libvirt's
  * states and events). */
 typedef enum {
-    QEMU_PROCESS_EVENT_SHUTDOWN, /* the guest powered off (qemu waits, -no-shutdown) */
-    QEMU_PROCESS_EVENT_REBOOT,   /* the guest rebooted under -no-reboot (on_reboot != restart) */
-    QEMU_PROCESS_EVENT_RESET,    /* the guest rebooted */
-    QEMU_PROCESS_EVENT_STOP,     /* paused */
-    QEMU_PROCESS_EVENT_RESUME,   /* running again */
-    QEMU_PROCESS_EVENT_CRASHED,  /* GUEST_PANICKED */
-    QEMU_PROCESS_EVENT_GONE,     /* qemu exited or its monitor closed */
+    QEMU_PROCESS_EVENT_SHUTDOWN,      /* the guest powered off (qemu waits, -no-shutdown) */
+    QEMU_PROCESS_EVENT_SHUTDOWN_HOST, /* the same, asked by the host (a signal to qemu, quit) */
+    QEMU_PROCESS_EVENT_REBOOT,  /* the guest rebooted under -no-reboot (on_reboot != restart) */
+    QEMU_PROCESS_EVENT_RESET,   /* the guest rebooted */
+    QEMU_PROCESS_EVENT_STOP,    /* paused */
+    QEMU_PROCESS_EVENT_RESUME,  /* running again */
+    QEMU_PROCESS_EVENT_CRASHED, /* GUEST_PANICKED */
+    QEMU_PROCESS_EVENT_GONE,    /* qemu exited or its monitor closed */
 } QemuProcessEvent;
 
 /* Called on the main loop with the domain's name. */
-typedef void (*QemuProcessEventFunc)(const char *name, QemuProcessEvent event, gpointer data);
+/* @pid: the qemu that reported it (an event may arrive after its guest
+ * was stopped and started again: it is not the new qemu's) */
+typedef void (*QemuProcessEventFunc)(const char *name, GPid pid, QemuProcessEvent event,
+                                     gpointer data);
 
 typedef struct QemuProcessConfig {
     const char *run_dir; /* RUN/qemu: monitor sockets, status records */
@@ -85,6 +89,9 @@ const QemuStatus *qemu_process_status(const QemuProcess *proc);
 /* Guest operations through the monitor. */
 bool qemu_process_powerdown(QemuProcess *proc, GError **error);
 bool qemu_process_reset(QemuProcess *proc, GError **error);
+/* Writes the guest's memory to @path (an ELF core, mode 0600) through
+ * the monitor; a failed dump leaves no file. */
+bool qemu_process_dump(QemuProcess *proc, const char *path, GError **error);
 bool qemu_process_pause(QemuProcess *proc, GError **error);
 bool qemu_process_resume(QemuProcess *proc, GError **error);
 

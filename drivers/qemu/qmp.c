@@ -630,6 +630,17 @@ qmp_system_reset(QmpConn *conn, GError **error)
 }
 
 bool
+qmp_dump_guest_memory(QmpConn *conn, const char *path, int timeout_ms, GError **error)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autofree char *protocol = g_strdup_printf("file:%s", path);
+
+    json_object_object_add(args, "paging", json_object_new_boolean(0));
+    json_object_object_add(args, "protocol", json_object_new_string(protocol));
+    return qmp_command(conn, "dump-guest-memory", args, NULL, timeout_ms, error);
+}
+
+bool
 qmp_quit(QmpConn *conn, GError **error)
 {
     g_autoptr(GError) err = NULL;

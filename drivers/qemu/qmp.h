@@ -101,6 +101,11 @@ bool qmp_stop(QmpConn *conn, GError **error);
 bool qmp_system_powerdown(QmpConn *conn, GError **error);
 bool qmp_system_reset(QmpConn *conn, GError **error);
 
+/* "dump-guest-memory" to @path (an ELF core of the guest's memory, no
+ * paging, written by qemu itself), waiting up to @timeout_ms: qemu answers
+ * when the file is complete. */
+bool qmp_dump_guest_memory(QmpConn *conn, const char *path, int timeout_ms, GError **error);
+
 /* "quit": qemu exits. The monitor closing before the reply arrives counts
  * as success, since qemu may exit before it writes the reply. */
 bool qmp_quit(QmpConn *conn, GError **error);

@@ -598,6 +598,15 @@ remote_domain_shutdown(virDomainPtr dom, unsigned int flags, GError **error)
 }
 
 static bool
+remote_domain_reset(virDomainPtr dom, unsigned int flags, GError **error)
+{
+    RpcDomainResetArgs args = { .flags = flags };
+
+    domain_arg(&args.dom, dom);
+    return CALL(dom->conn, DOMAIN_RESET, &args, NULL, error);
+}
+
+static bool
 remote_domain_reboot(virDomainPtr dom, unsigned int flags, GError **error)
 {
     RpcDomainRebootArgs args = { .flags = flags };
@@ -1161,6 +1170,7 @@ const HypervisorDriver remote_driver = {
     .domain_destroy = remote_domain_destroy,
     .domain_shutdown = remote_domain_shutdown,
     .domain_reboot = remote_domain_reboot,
+    .domain_reset = remote_domain_reset,
     .domain_suspend = remote_domain_suspend,
     .domain_resume = remote_domain_resume,
 

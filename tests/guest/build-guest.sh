@@ -26,8 +26,9 @@ export LC_ALL
 CMDLINE="console=ttyS0 quiet panic=-1"
 # What the guest needs as modules (each with its dependencies, in order):
 # the PCI transport and driver of virtio-net, the ACPI button and evdev for
-# the power button. Any of them built into the kernel is simply left out.
-WANTED_MODULES="virtio_pci virtio_net button evdev"
+# the power button, the pvpanic device (ACPI QEMU0001) that tells qemu of a
+# kernel panic. Any of them built into the kernel is simply left out.
+WANTED_MODULES="virtio_pci virtio_net button evdev pvpanic_mmio"
 
 here=$(cd "$(dirname "$0")" && pwd)
 INIT=$here/init
