@@ -21,29 +21,11 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-# The guest is built (or found up to date) before interop-lib moves the
-# test into a network namespace of its own: the first build downloads
-# Debian packages. The result goes along in the environment.
-if [ -z "${VIRTNODE_TEST_NETNS:-}" ] && [ "$(id -u)" = 0 ]; then
-    here0=$(cd "$(dirname "$0")" && pwd)
-    DOM_API_GUEST=${abs_top_builddir:-$here0/..}/tests/guest
-    DOM_API_GUEST_LOG=$(mktemp "${TMPDIR:-/tmp}/dom-api-guest.XXXXXX")
-    "${abs_top_srcdir:-$here0/..}/tests/guest/build-guest.sh" "$DOM_API_GUEST" >"$DOM_API_GUEST_LOG" 2>&1
-    DOM_API_GUEST_RC=$?
-    export DOM_API_GUEST DOM_API_GUEST_LOG DOM_API_GUEST_RC
-fi
-
+E2E_LABEL="domain API and event tests"
+# shellcheck source=tests/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 # shellcheck source=tests/interop-lib.sh
 . "$(dirname "$0")/interop-lib.sh"
-
-cannot_run() {
-    if [ "${CI:-}" = true ]; then
-        not_ok "domain API and event tests" "$1"
-    else
-        skip "domain API and event tests" "$1"
-    fi
-    finish
-}
 
 API_CLIENT=${DOM_API_CLIENT:-$builddir/tests/dom-api-client}
 EVENTS_PY=$srcdir/tests/dom-events.py
@@ -53,17 +35,7 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 
 [ -x "$API_CLIENT" ] || cannot_run "$API_CLIENT is not built"
 debian_client "$DEBIAN_PYTHON" -c 'import libvirt' 2>/dev/null ||
     cannot_run "Debian's python3-libvirt is not installed"
-GUEST=$DOM_API_GUEST
-guest_log=$(cat "$DOM_API_GUEST_LOG" 2>/dev/null)
-rm -f "$DOM_API_GUEST_LOG"
-case $DOM_API_GUEST_RC in
-0) ;;
-77) cannot_run "the test guest cannot be built here: $(printf '%s\n' "$guest_log" | tail -n 1)" ;;
-*)
-    not_ok "the test guest builds" "$(printf '%s\n' "$guest_log" | tail -n 20)"
-    finish
-    ;;
-esac
+guest_ready
 
 chmod 0755 "$TMP"
 mkdir -p "$TMP/work"

@@ -21,27 +21,18 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+E2E_LABEL="autostart end-to-end tests"
+E2E_GUEST=no
+# shellcheck source=tests/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 # shellcheck source=tests/interop-lib.sh
 . "$(dirname "$0")/interop-lib.sh"
-
-cannot_run() {
-    if [ "${CI:-}" = true ]; then
-        not_ok "autostart end-to-end tests" "$1"
-    else
-        skip "autostart end-to-end tests" "$1"
-    fi
-    finish
-}
 
 [ "$(id -u)" = 0 ] || cannot_run "needs root (bridges, taps, qemu in a namespace)"
 have_virsh || cannot_run "Debian's virsh is not installed"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 is missing"
 
 GUESTS="as1 as2 as3 as4 as5 as6 as7 as8 as9 as10"
-
-qemu_of() {
-    pgrep -f "guest=$1,"
-}
 
 # whatever a failed test leaves
 as_cleanup() {
@@ -52,10 +43,6 @@ as_cleanup() {
     done
 }
 trap 'as_cleanup; cleanup' EXIT
-
-V() {
-    debian_client "$VIRSH" -q -c "$URI" "$@"
-}
 
 net_xml() { # NAME BRIDGE THIRD-OCTET
     cat <<XML

@@ -24,45 +24,17 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-# The guest is built (or found up to date) before interop-lib moves the
-# test into a network namespace of its own: the first build downloads
-# Debian packages. The result goes along in the environment.
-if [ -z "${VIRTNODE_TEST_NETNS:-}" ] && [ "$(id -u)" = 0 ]; then
-    here0=$(cd "$(dirname "$0")" && pwd)
-    NICS_GUEST=${abs_top_builddir:-$here0/..}/tests/guest
-    NICS_GUEST_LOG=$(mktemp "${TMPDIR:-/tmp}/dom-e2e-nics-guest.XXXXXX")
-    "${abs_top_srcdir:-$here0/..}/tests/guest/build-guest.sh" "$NICS_GUEST" >"$NICS_GUEST_LOG" 2>&1
-    NICS_GUEST_RC=$?
-    export NICS_GUEST NICS_GUEST_LOG NICS_GUEST_RC
-fi
-
+E2E_LABEL="direct NIC end-to-end tests"
+# shellcheck source=tests/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 # shellcheck source=tests/interop-lib.sh
 . "$(dirname "$0")/interop-lib.sh"
-
-cannot_run() {
-    if [ "${CI:-}" = true ]; then
-        not_ok "direct NIC end-to-end tests" "$1"
-    else
-        skip "direct NIC end-to-end tests" "$1"
-    fi
-    finish
-}
 
 [ "$(id -u)" = 0 ] || cannot_run "needs root (veths, macvtaps, qemu in a namespace)"
 have_virsh || cannot_run "Debian's virsh is not installed"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 is missing"
 command -v dnsmasq >/dev/null 2>&1 || cannot_run "dnsmasq is missing"
-GUEST=$NICS_GUEST
-guest_log=$(cat "$NICS_GUEST_LOG" 2>/dev/null)
-rm -f "$NICS_GUEST_LOG"
-case $NICS_GUEST_RC in
-0) ;;
-77) cannot_run "the test guest cannot be built here: $(printf '%s\n' "$guest_log" | tail -n 1)" ;;
-*)
-    not_ok "the test guest builds" "$(printf '%s\n' "$guest_log" | tail -n 20)"
-    finish
-    ;;
-esac
+guest_ready
 
 chmod 0755 "$TMP"
 T0=$(date +%s)
@@ -82,10 +54,6 @@ nics_cleanup() {
     ip netns del lan 2>/dev/null
 }
 trap 'nics_cleanup; cleanup' EXIT
-
-V() {
-    debian_client "$VIRSH" -q -c "$URI" "$@"
-}
 
 # domain_xml NAME INTERFACE-XML [KERNEL]: the test guest with that NIC
 domain_xml() {
@@ -122,27 +90,6 @@ direct_nic() {
     [ -n "${4:-}" ] && echo "      <target dev='$4'/>"
     echo "      <model type='virtio'/>"
     echo "    </interface>"
-}
-
-# wait_console NAME TEXT SECONDS
-wait_console() {
-    i=0
-    while [ "$i" -lt $(($3 * 10)) ]; do
-        grep -q "$2" "$TMP/$1.console" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# gone PID: no such process, or a zombie
-gone() {
-    ! kill -0 "$1" 2>/dev/null ||
-        [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = Z ]
-}
-
-qemu_of() {
-    pgrep -f "guest=$1," 2>/dev/null
 }
 
 # macvtaps [DEV]: "NAME MAC MODE" of each macvtap (on DEV)

@@ -22,44 +22,16 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-# The guest is built (or found up to date) before interop-lib moves the
-# test into a network namespace of its own: the first build downloads
-# Debian packages. The result goes along in the environment.
-if [ -z "${VIRTNODE_TEST_NETNS:-}" ] && [ "$(id -u)" = 0 ]; then
-    here0=$(cd "$(dirname "$0")" && pwd)
-    DOM_E2E_GUEST=${abs_top_builddir:-$here0/..}/tests/guest
-    DOM_E2E_GUEST_LOG=$(mktemp "${TMPDIR:-/tmp}/dom-e2e-guest.XXXXXX")
-    "${abs_top_srcdir:-$here0/..}/tests/guest/build-guest.sh" "$DOM_E2E_GUEST" >"$DOM_E2E_GUEST_LOG" 2>&1
-    DOM_E2E_GUEST_RC=$?
-    export DOM_E2E_GUEST DOM_E2E_GUEST_LOG DOM_E2E_GUEST_RC
-fi
-
+E2E_LABEL="domain end-to-end tests"
+# shellcheck source=tests/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 # shellcheck source=tests/interop-lib.sh
 . "$(dirname "$0")/interop-lib.sh"
-
-cannot_run() {
-    if [ "${CI:-}" = true ]; then
-        not_ok "domain end-to-end tests" "$1"
-    else
-        skip "domain end-to-end tests" "$1"
-    fi
-    finish
-}
 
 [ "$(id -u)" = 0 ] || cannot_run "needs root (bridges, taps, qemu in a namespace)"
 have_virsh || cannot_run "Debian's virsh is not installed"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || cannot_run "qemu-system-x86_64 is missing"
-GUEST=$DOM_E2E_GUEST
-guest_log=$(cat "$DOM_E2E_GUEST_LOG" 2>/dev/null)
-rm -f "$DOM_E2E_GUEST_LOG"
-case $DOM_E2E_GUEST_RC in
-0) ;;
-77) cannot_run "the test guest cannot be built here: $(printf '%s\n' "$guest_log" | tail -n 1)" ;;
-*)
-    not_ok "the test guest builds" "$(printf '%s\n' "$guest_log" | tail -n 20)"
-    finish
-    ;;
-esac
+guest_ready
 
 chmod 0755 "$TMP"
 
@@ -75,10 +47,6 @@ dom_cleanup() {
     done
 }
 trap 'dom_cleanup; ip netns del up 2>/dev/null; cleanup' EXIT
-
-V() {
-    debian_client "$VIRSH" -q -c "$URI" "$@"
-}
 
 # domain_xml NAME MAC [NETWORK] [KERNEL]: the test guest on NETWORK
 domain_xml() {
@@ -112,30 +80,6 @@ domain_xml() {
   </devices>
 </domain>
 XML
-}
-
-# wait_console NAME TEXT SECONDS
-wait_console() {
-    i=0
-    while [ "$i" -lt $(($3 * 10)) ]; do
-        grep -q "$2" "$TMP/$1.console" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# gone PID: no such process, or a zombie (an orphan waits for PID 1,
-# which reaps only every few seconds here)
-gone() {
-    ! kill -0 "$1" 2>/dev/null ||
-        [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = Z ]
-}
-
-qemu_of() {
-    for p in $(pgrep -f "guest=$1," 2>/dev/null); do
-        echo "$p"
-    done
 }
 
 # links (name, kind, MAC) and addresses; the bridge's STP and offload

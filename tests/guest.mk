@@ -5,7 +5,7 @@
 # `make guest` builds it ahead, `make clean-guest` drops it and its packages.
 
 VNGUEST_DIR = $(abs_top_builddir)/tests/guest
-EXTRA_DIST += tests/guest/build-guest.sh tests/guest/init tests/guest/README.md
+EXTRA_DIST += tests/guest/build-guest.sh tests/guest/init tests/guest/README.md tests/guest-lib.sh
 
 # Boots it under TCG on qemu's user network: lease, READY, ACPI poweroff
 TESTS += tests/guest-boot-test.sh
