@@ -52,7 +52,7 @@ TESTS += tests/leases-test
 
 # privileged: a real dnsmasq on a bridge in a network namespace of its own
 check_PROGRAMS += tests/dnsmasq-run-test
-tests_dnsmasq_run_test_SOURCES = tests/dnsmasq-run-test.c
+tests_dnsmasq_run_test_SOURCES = tests/dnsmasq-run-test.c tests/test-netns.c tests/test-netns.h
 tests_dnsmasq_run_test_CPPFLAGS = $(DNSMASQ_TEST_CPPFLAGS)
 tests_dnsmasq_run_test_LDADD = $(DNSMASQ_LIBS)
 TESTS += tests/dnsmasq-run-test

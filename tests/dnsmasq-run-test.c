@@ -16,18 +16,13 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* unshare() */
-#endif
 #include <config.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -39,13 +34,13 @@
 #include "util/cmd.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "tests/test-netns.h"
 
 #define BRIDGE "vntbr0"
 #define BRIDGE_IP "10.77.0.1"
 #define GUEST_NS "vntest-guest"
 
-static bool in_netns;
-static const char *netns_failure;
+static const char *netns_failure; /* NULL: in namespaces of our own */
 static char *tmp_dir;
 /* killed from the SIGABRT handler, so a failed assertion leaves no dnsmasq */
 static volatile pid_t live_pid;
@@ -78,66 +73,10 @@ on_abort(int sig)
     raise(sig);
 }
 
-/* Test setup through the `ip` tool (the agent itself never runs it). */
-static void
-sh_ok(const char *cmdline)
-{
-    g_auto(GStrv) argv = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(Cmd) cmd = NULL;
-    g_autofree char *err = NULL;
-    int status = -1;
-
-    g_assert_true(g_shell_parse_argv(cmdline, NULL, &argv, NULL));
-    cmd = cmd_new(argv[0]);
-    for (size_t i = 1; argv[i]; i++)
-        cmd_add_arg(cmd, argv[i]);
-    cmd_set_env(cmd, "PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    cmd_capture_output(cmd, NULL, &err);
-    g_assert_true(cmd_run(cmd, &status, &error));
-    if (status != 0)
-        g_error("'%s' failed (%d): %s", cmdline, status, err);
-}
-
 static bool
 write_text(const char *path, const char *text)
 {
     return g_file_set_contents(path, text, -1, NULL);
-}
-
-/* Private network and mount namespaces with this namespace's /sys and a
- * private /run/netns (so `ip netns add` leaves nothing outside). */
-static bool
-enter_netns(void)
-{
-    if (geteuid() != 0) {
-        netns_failure = "needs root (network namespaces, bridges, dnsmasq)";
-        return false;
-    }
-    if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {
-        netns_failure = "unshare(CLONE_NEWNET|CLONE_NEWNS) failed";
-        return false;
-    }
-    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
-        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 ||
-        (g_mkdir_with_parents("/run/netns", 0755) < 0) ||
-        mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755") < 0) {
-        netns_failure = "cannot set up private /sys and /run/netns";
-        return false;
-    }
-    return true;
-}
-
-static bool
-need_netns(void)
-{
-    if (in_netns)
-        return true;
-    if (g_strcmp0(g_getenv("CI"), "true") == 0)
-        g_test_fail_printf("CI=true and %s", netns_failure);
-    else
-        g_test_skip(netns_failure);
-    return false;
 }
 
 typedef struct Paths {
@@ -283,11 +222,11 @@ guest_add(int n, const char *mac)
     g_autofree char *c4 = g_strdup_printf("ip -n %s link set eth0 address %s up", ns, mac);
     g_autofree char *c5 = g_strdup_printf("ip -n %s link set lo up", ns);
 
-    sh_ok(c1);
-    sh_ok(c2);
-    sh_ok(c3);
-    sh_ok(c4);
-    sh_ok(c5);
+    g_free(test_sh(c1));
+    g_free(test_sh(c2));
+    g_free(test_sh(c3));
+    g_free(test_sh(c4));
+    g_free(test_sh(c5));
 }
 
 static void
@@ -295,7 +234,7 @@ guest_del(int n)
 {
     g_autofree char *c = g_strdup_printf("ip netns del " GUEST_NS "%d", n);
 
-    sh_ok(c);
+    g_free(test_sh(c));
 }
 
 /* busybox udhcpc in guest @n; returns the address it was given. */
@@ -316,7 +255,7 @@ guest_dhcp(int n, const char *hostname)
 
     g_assert_true(write_text(script, text));
     g_assert_cmpint(chmod(script, 0755), ==, 0);
-    sh_ok(cmdline);
+    g_free(test_sh(cmdline));
     g_assert_true(g_file_get_contents(out, &result, NULL, NULL));
     fields = g_strsplit(g_strstrip(result), " ", -1);
     g_assert_cmpuint(g_strv_length(fields), ==, 4);
@@ -370,14 +309,14 @@ test_dhcp_dns(void)
     struct stat st;
     int wstatus;
 
-    if (!need_netns())
+    if (!test_netns_usable(netns_failure))
         return;
     paths_init(&p, tmp_dir);
-    sh_ok("ip link set lo up");
-    sh_ok("ip link add " BRIDGE " type bridge");
-    sh_ok("ip link set " BRIDGE " type bridge stp_state 0 forward_delay 0");
-    sh_ok("ip addr add " BRIDGE_IP "/24 dev " BRIDGE);
-    sh_ok("ip link set " BRIDGE " up");
+    g_free(test_sh("ip link set lo up"));
+    g_free(test_sh("ip link add " BRIDGE " type bridge"));
+    g_free(test_sh("ip link set " BRIDGE " type bridge stp_state 0 forward_delay 0"));
+    g_free(test_sh("ip addr add " BRIDGE_IP "/24 dev " BRIDGE));
+    g_free(test_sh("ip link set " BRIDGE " up"));
     guest_add(1, "52:54:00:5a:00:01");
     guest_add(2, "52:54:00:5a:00:02");
 
@@ -462,7 +401,7 @@ test_dhcp_dns(void)
     g_assert_true(g_file_test(p.status, G_FILE_TEST_EXISTS));
     guest_del(1);
     guest_del(2);
-    sh_ok("ip link del " BRIDGE);
+    g_free(test_sh("ip link del " BRIDGE));
     paths_clear(&p);
 }
 
@@ -476,7 +415,7 @@ test_start_failure(void)
     Paths p;
     int wstatus;
 
-    if (!need_netns())
+    if (!test_netns_usable(netns_failure))
         return;
     paths_init(&p, tmp_dir);
     def = parse_net("<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
@@ -594,8 +533,9 @@ main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     int rc;
 
-    /* before any thread exists: unshare(CLONE_NEWNS) needs that */
-    in_netns = enter_netns();
+    /* before any thread exists: a new mount namespace needs that */
+    if (test_netns_enter(&netns_failure))
+        netns_failure = NULL;
     signal(SIGABRT, on_abort);
     g_test_init(&argc, &argv, NULL);
     tmp_dir = g_dir_make_tmp("dnsmasq-run-test-XXXXXX", &error);
