@@ -24,42 +24,20 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import EventLoop, comment, finish, ok, skip_all  # noqa: E402
+
 NAME = "vgev1"
 MAC = "52:54:00:7e:01:03"
 EVENT_WAIT_S = 15.0
 BOOT_WAIT_S = 120.0
 SHUTDOWN_WAIT_S = 90.0
 
-count = 0
-failures = 0
-
-
-def ok(cond, desc, detail=None):
-    global count, failures
-    count += 1
-    if cond:
-        print(f"ok {count} - {desc}")
-    else:
-        failures += 1
-        print(f"not ok {count} - {desc}")
-    if detail is not None and (not cond or os.environ.get("VERBOSE")):
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-    sys.stdout.flush()
-    return cond
-
-
-def comment(text):
-    for line in str(text).splitlines():
-        print(f"# {line}")
-    sys.stdout.flush()
-
-
 try:
     import libvirt
 except ImportError:
-    print("1..0 # SKIP Debian's python3-libvirt is not installed (import libvirt failed)")
-    sys.exit(0)
+    skip_all("Debian's python3-libvirt is not installed (import libvirt failed)")
 
 if len(sys.argv) != 4:
     sys.stderr.write("usage: dom-events.py URI GUEST_DIR WORK_DIR\n")
@@ -142,27 +120,6 @@ class Recorder:
     def snapshot(self):
         with self.cond:
             return list(self.lifecycle)
-
-
-class EventLoop:
-    """libvirt's default event implementation, run on a thread."""
-
-    def __init__(self):
-        libvirt.virEventRegisterDefaultImpl()
-        self.stopping = False
-        # a timer wakes the loop up regularly, so stop() is seen
-        self.timer = libvirt.virEventAddTimeout(100, lambda t, o: None, None)
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self):
-        while not self.stopping:
-            libvirt.virEventRunDefaultImpl()
-
-    def stop(self):
-        self.stopping = True
-        self.thread.join(2)
-        libvirt.virEventRemoveTimeout(self.timer)
 
 
 def guest_xml():
@@ -339,5 +296,4 @@ finally:
         c.close()
     except libvirt.libvirtError:
         pass
-print(f"1..{count}")
-sys.exit(1 if failures else 0)
+finish()

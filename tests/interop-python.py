@@ -20,36 +20,17 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import EventLoop, ok, skip_all  # noqa: E402
+import pytap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.environ.get("abs_top_srcdir", os.path.dirname(HERE))
 BUILDDIR = os.environ.get("abs_top_builddir", os.path.dirname(HERE))
 DATA = os.path.join(SRCDIR, "tests", "data", "interop")
 VIRTNODED = os.environ.get("VIRTNODED", os.path.join(BUILDDIR, "agent", "virtnoded"))
 WAIT_S = 10.0
-
-count = 0
-failures = 0
-
-
-def ok(cond, desc, detail=None):
-    global count, failures
-    count += 1
-    if cond:
-        print(f"ok {count} - {desc}")
-    else:
-        failures += 1
-        print(f"not ok {count} - {desc}")
-        if detail is not None:
-            for line in str(detail).splitlines():
-                print(f"#   {line}")
-    sys.stdout.flush()
-    return cond
-
-
-def skip_all(why):
-    print(f"1..0 # SKIP {why}")
-    sys.exit(0)
-
 
 try:
     import libvirt
@@ -137,26 +118,6 @@ class Agent:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-class EventLoop:
-    """libvirt's default event implementation run on a thread."""
-
-    def __init__(self):
-        libvirt.virEventRegisterDefaultImpl()
-        self.stopping = False
-        # a periodic timer so the loop notices stopping
-        self.timer = libvirt.virEventAddTimeout(100, lambda t, o: None, None)
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self):
-        while not self.stopping:
-            libvirt.virEventRunDefaultImpl()
-
-    def stop(self):
-        self.stopping = True
-        self.thread.join(2)
-
-
 class Recorder:
     def __init__(self):
         self.cond = threading.Condition()
@@ -207,7 +168,7 @@ def main():
         run_flow(agent)
         rc = agent.stop()
         ok(rc == 0, "virtnoded stopped with SIGTERM, exit status 0", f"status {rc}\n{agent.log_tail()}")
-        if failures:
+        if pytap.failures:
             print("# agent log (last 40 lines):")
             for line in agent.log_tail(40).splitlines():
                 print(f"#   {line}")
@@ -381,5 +342,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        print(f"1..{count}")
-    sys.exit(1 if failures else 0)
+        pytap.finish()

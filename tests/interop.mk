@@ -21,7 +21,7 @@ TEST_EXTENSIONS += .py
 PY_LOG_DRIVER = $(LOG_DRIVER)
 PY_LOG_COMPILER = env -u LD_LIBRARY_PATH -u LD_PRELOAD /usr/bin/python3
 TESTS += tests/interop-python.py
-EXTRA_DIST += tests/interop-python.py
+EXTRA_DIST += tests/interop-python.py tests/pytap.py
 
 # The end-to-end C programs share a helper that starts their virtnoded
 E2E_CPPFLAGS = $(AM_CPPFLAGS) -DABS_TOP_BUILDDIR="\"$(abs_top_builddir)\"" \
