@@ -55,33 +55,6 @@ nics_cleanup() {
 }
 trap 'nics_cleanup; cleanup' EXIT
 
-# domain_xml NAME INTERFACE-XML [KERNEL]: the test guest with that NIC
-domain_xml() {
-    cat <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64'>hvm</type>
-    <kernel>${3:-$GUEST/vmlinuz}</kernel>
-    <initrd>$GUEST/initramfs.cpio.gz</initrd>
-    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1</cmdline>
-  </os>
-  <features>
-    <acpi/>
-  </features>
-  <devices>
-$2
-    <serial type='file'>
-      <source path='$TMP/$1.console'/>
-      <target port='0'/>
-    </serial>
-  </devices>
-</domain>
-XML
-}
-
 # direct_nic MAC DEV [MODE] [TARGET]
 direct_nic() {
     echo "    <interface type='direct'>"
@@ -156,7 +129,7 @@ host_state >"$TMP/state.before"
 
 # ---- a direct NIC in bridge mode: macvtap, lease, live XML --------------------------------
 MAC1=52:54:00:7d:00:01
-domain_xml vd1 "$(direct_nic $MAC1 lan0 bridge)" >"$TMP/vd1.xml"
+guest_xml vd1 "$(direct_nic $MAC1 lan0 bridge)" >"$TMP/vd1.xml"
 V define "$TMP/vd1.xml" >/dev/null 2>&1
 t=$(date +%s)
 out=$(V start vd1 2>&1)
@@ -245,7 +218,7 @@ fi
 # ---- passthrough: the device's MAC is the guest's while it runs ------------------------------
 MAC3=52:54:00:7d:00:03
 pt_mac=$(mac_of pt0)
-domain_xml vd3 "$(direct_nic $MAC3 pt0 passthrough mvt-vd3)" >"$TMP/vd3.xml"
+guest_xml vd3 "$(direct_nic $MAC3 pt0 passthrough mvt-vd3)" >"$TMP/vd3.xml"
 V define "$TMP/vd3.xml" >/dev/null 2>&1
 out=$(V start vd3 2>&1)
 if [ $? -eq 0 ] && [ "$(macvtaps pt0)" = "mvt-vd3 $MAC3 passthru" ] && [ "$(mac_of pt0)" = "$MAC3" ]; then
@@ -254,7 +227,7 @@ else
     not_ok "passthrough: a macvtap on pt0 with the guest's MAC" "$out" "$(macvtaps)" "$(mac_of pt0)"
 fi
 # a second guest on pt0, and one asking for the name mvt-vd3
-domain_xml vd4 "$(direct_nic 52:54:00:7d:00:04 pt0 vepa)" >"$TMP/vd4.xml"
+guest_xml vd4 "$(direct_nic 52:54:00:7d:00:04 pt0 vepa)" >"$TMP/vd4.xml"
 V define "$TMP/vd4.xml" >/dev/null 2>&1
 out=$(V start vd4 2>&1)
 if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "domain 'vd4': interface 52:54:00:7d:00:04: .*'pt0'.*passthrough macvtap 'mvt-vd3' holds it" &&
@@ -264,7 +237,7 @@ else
     not_ok "a port on a device a passthrough port holds is refused" "$out" "$(macvtaps)"
 fi
 V undefine vd4 >/dev/null 2>&1
-domain_xml vd4 "$(direct_nic 52:54:00:7d:00:04 lan0 vepa mvt-vd3)" >"$TMP/vd4.xml"
+guest_xml vd4 "$(direct_nic 52:54:00:7d:00:04 lan0 vepa mvt-vd3)" >"$TMP/vd4.xml"
 V define "$TMP/vd4.xml" >/dev/null 2>&1
 out=$(V start vd4 2>&1)
 if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "interface 'mvt-vd3' already exists" &&
@@ -282,7 +255,7 @@ else
 fi
 # passthrough on a device that has a macvtap already
 V start vd1 >/dev/null 2>&1
-domain_xml vd5 "$(direct_nic 52:54:00:7d:00:05 lan0 passthrough)" >"$TMP/vd5.xml"
+guest_xml vd5 "$(direct_nic 52:54:00:7d:00:05 lan0 passthrough)" >"$TMP/vd5.xml"
 V define "$TMP/vd5.xml" >/dev/null 2>&1
 out=$(V start vd5 2>&1)
 if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q "passthrough macvtap on 'lan0': it has 1 macvtap" &&
@@ -307,18 +280,18 @@ fail_start() {
     fi
     V undefine "$1" >/dev/null 2>&1
 }
-domain_xml vd2 "$(direct_nic 52:54:00:7d:00:02 nosuch0 bridge)" >"$TMP/vd2.xml"
+guest_xml vd2 "$(direct_nic 52:54:00:7d:00:02 nosuch0 bridge)" >"$TMP/vd2.xml"
 fail_start vd2 "$TMP/vd2.xml" \
     "domain 'vd2': interface 52:54:00:7d:00:02: cannot plug a macvtap on 'nosuch0': no such host interface" \
     "no such source device"
-domain_xml vd2 "$(direct_nic 52:54:00:7d:00:02 lan0 private)
+guest_xml vd2 "$(direct_nic 52:54:00:7d:00:02 lan0 private)
 $(direct_nic 52:54:00:7d:00:06 nosuch0)" >"$TMP/vd2.xml"
 fail_start vd2 "$TMP/vd2.xml" "interface 52:54:00:7d:00:06: .*'nosuch0'" \
     "the second NIC fails, the first one's macvtap goes"
-domain_xml vd2 "$(direct_nic 52:54:00:7d:00:02 lan0 bridge)" /nonexistent/vmlinuz >"$TMP/vd2.xml"
+guest_xml vd2 "$(direct_nic 52:54:00:7d:00:02 lan0 bridge)" /nonexistent/vmlinuz >"$TMP/vd2.xml"
 fail_start vd2 "$TMP/vd2.xml" "qemu exited with status 1" "bad kernel: qemu fails after the plug"
 # (a missing <source dev> never gets that far: the definition is refused)
-domain_xml vd2 "    <interface type='direct'><mac address='52:54:00:7d:00:02'/><source mode='bridge'/></interface>" \
+guest_xml vd2 "    <interface type='direct'><mac address='52:54:00:7d:00:02'/><source mode='bridge'/></interface>" \
     >"$TMP/vd2.xml"
 out=$(V define "$TMP/vd2.xml" 2>&1)
 if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -qi "dev" && ! V list --all --name | grep -qx vd2; then
@@ -339,7 +312,7 @@ XML
 V net-define "$TMP/lan-direct.xml" >/dev/null 2>&1
 out=$(V net-start lan-direct 2>&1) || not_ok "net-start lan-direct" "$out"
 MAC7=52:54:00:7d:00:07
-domain_xml vd7 "    <interface type='network'>
+guest_xml vd7 "    <interface type='network'>
       <mac address='$MAC7'/>
       <source network='lan-direct'/>
       <model type='virtio'/>

@@ -48,38 +48,17 @@ dom_cleanup() {
 }
 trap 'dom_cleanup; ip netns del up 2>/dev/null; cleanup' EXIT
 
-# domain_xml NAME MAC [NETWORK] [KERNEL]: the test guest on NETWORK
+# domain_xml NAME MAC [NETWORK] [KERNEL]: the test guest on NETWORK, its
+# VNC server listening on NETWORK's address
 domain_xml() {
-    cat <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64'>hvm</type>
-    <kernel>${4:-$GUEST/vmlinuz}</kernel>
-    <initrd>$GUEST/initramfs.cpio.gz</initrd>
-    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1${GUEST_EXTRA:+ $GUEST_EXTRA}</cmdline>
-  </os>
-  <features>
-    <acpi/>
-  </features>
-  <devices>
-    <interface type='network'>
+    guest_xml "$1" "    <interface type='network'>
       <mac address='$2'/>
       <source network='${3:-default}'/>
       <model type='virtio'/>
     </interface>
-    <serial type='file'>
-      <source path='$TMP/$1.console'/>
-      <target port='0'/>
-    </serial>
     <graphics type='vnc' autoport='yes'>
       <listen type='network' network='${3:-default}'/>
-    </graphics>
-  </devices>
-</domain>
-XML
+    </graphics>" "${4:-}"
 }
 
 # links (name, kind, MAC) and addresses; the bridge's STP and offload

@@ -10,7 +10,8 @@
 #
 # Provides (once interop-lib.sh is sourced too): cannot_run REASON (a skip,
 # or a failure when CI=true), guest_ready (sets GUEST, the guest's
-# directory, or ends the test), V (Debian's virsh on the test's URI),
+# directory, or ends the test), guest_xml NAME DEVICES [KERNEL] (its
+# domain XML), V (Debian's virsh on the test's URI),
 # qemu_of NAME (the pid of guest NAME's qemu), gone PID, wait_console NAME
 # TEXT SECONDS (the guest's serial console is $TMP/NAME.console).
 #
@@ -49,6 +50,35 @@ guest_ready() {
         ;;
     esac
     GUEST=$VNGUEST_DIR
+}
+
+# guest_xml NAME DEVICES [KERNEL]: the test guest (256 MiB, ACPI, its
+# serial console in $TMP/NAME.console) with DEVICES (XML lines); a
+# KERNEL replaces its own, GUEST_EXTRA goes on its kernel command line.
+guest_xml() {
+    cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64'>hvm</type>
+    <kernel>${3:-$GUEST/vmlinuz}</kernel>
+    <initrd>$GUEST/initramfs.cpio.gz</initrd>
+    <cmdline>$(cat "$GUEST/cmdline") vnguest.hostname=$1${GUEST_EXTRA:+ $GUEST_EXTRA}</cmdline>
+  </os>
+  <features>
+    <acpi/>
+  </features>
+  <devices>
+$2
+    <serial type='file'>
+      <source path='$TMP/$1.console'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+XML
 }
 
 V() {
