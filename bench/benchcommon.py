@@ -70,11 +70,10 @@ def have_python_libvirt():
 NETNS = "vnbench"
 
 
-def with_virtnoded(a, out, agent_conf, measure):
-    """Runs virtnoded from a.build (find_build) in network namespace vnbench
-    on a fresh root under OUT (not a first run: no default network), with
-    AGENT_CONF as its agent.conf, calls MEASURE(uri, pid, ns_cmd, outdir),
-    then stops it. Returns what was run."""
+def virtnoded_setup(a, out, agent_conf=""):
+    """A fresh root under OUT for virtnoded from a.build (find_build), not a first run (no
+    default network), with AGENT_CONF as its agent.conf, and namespace vnbench. Returns the
+    command that runs it there, its socket and its URI."""
     virtnoded = os.path.join(find_build(a), "agent", "virtnoded")
     root = os.path.join(out, "virtnoded-root")
     shutil.rmtree(root, ignore_errors=True)
@@ -85,12 +84,19 @@ def with_virtnoded(a, out, agent_conf, measure):
     os.chmod(out, 0o755)  # dnsmasq drops to "nobody"
     os.chmod(root, 0o755)
     sock = os.path.join(root, "run", "virtnode", "virtnode-sock")
-    uri = f"qemu+unix:///system?socket={sock}"
     if not os.path.exists(f"/run/netns/{NETNS}"):
         run(["ip", "netns", "add", NETNS])
         run(["ip", "-n", NETNS, "link", "set", "lo", "up"])
+    return ["ip", "netns", "exec", NETNS, virtnoded, "--root", root], sock, f"qemu+unix:///system?socket={sock}"
+
+
+def with_virtnoded(a, out, agent_conf, measure):
+    """Runs virtnoded from a.build (find_build) in network namespace vnbench
+    on a fresh root under OUT (not a first run: no default network), with
+    AGENT_CONF as its agent.conf, calls MEASURE(uri, pid, ns_cmd, outdir),
+    then stops it. Returns what was run."""
+    cmd, sock, uri = virtnoded_setup(a, out, agent_conf)
     logf = open(os.path.join(out, "virtnoded.log"), "w")
-    cmd = ["ip", "netns", "exec", NETNS, virtnoded, "--root", root]
     log("virtnoded: " + " ".join(cmd))
     proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT)
     try:
@@ -105,12 +111,17 @@ def with_virtnoded(a, out, agent_conf, measure):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         logf.close()
-        left = subprocess.run(["ip", "netns", "pids", NETNS], capture_output=True, text=True).stdout.split()
-        if left:
-            log(f"processes left in {NETNS}: {left} (namespace kept)")
-        elif not a.keep:
-            run(["ip", "netns", "del", NETNS], check=False)
+        virtnoded_teardown(a)
     return {"start_cmd": " ".join(cmd)}
+
+
+def virtnoded_teardown(a):
+    """Deletes namespace vnbench (unless a.keep), if nothing runs there any more."""
+    left = subprocess.run(["ip", "netns", "pids", NETNS], capture_output=True, text=True).stdout.split()
+    if left:
+        log(f"processes left in {NETNS}: {left} (namespace kept)")
+    elif not a.keep:
+        run(["ip", "netns", "del", NETNS], check=False)
 
 
 def with_libvirtd(a, out, measure):
