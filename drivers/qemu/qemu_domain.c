@@ -1011,6 +1011,31 @@ guest_event_free(gpointer data)
 
 static void handle_event(gpointer data, gpointer user_data);
 
+/* A STOP or RESUME event says only that the run state changed: it may be
+ * stale (a suspend and a resume since), so qemu is asked what holds now
+ * (st.modify_lock held). A paused guest not paused by the user (preserve:
+ * shutting down, crashed) stays as it is. */
+static void
+sync_run_state(QemuDom *dom)
+{
+    g_autoptr(GError) err = NULL;
+    bool running;
+
+    if (!qemu_process_query_running(dom->proc, &running, &err)) {
+        log_warn("domain '%s': %s", dom->def->name, err->message);
+        return;
+    }
+    if (running && dom->state != VIR_DOMAIN_RUNNING) {
+        set_state(dom, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_RESUMED,
+                   VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    } else if (!running && dom->state == VIR_DOMAIN_RUNNING) {
+        set_state(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        emit_event(dom->def->name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
+                   VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+}
+
 /* What a running guest's qemu reported, on the main loop: queued. */
 static void
 process_event(const char *name, GPid pid, QemuProcessEvent event, gpointer data G_GNUC_UNUSED)
@@ -1069,18 +1094,8 @@ handle_event(gpointer data, gpointer user_data G_GNUC_UNUSED)
         forget_if_transient(dom);
         break;
     case QEMU_PROCESS_EVENT_STOP:
-        if (dom->state != VIR_DOMAIN_PAUSED) {
-            set_state(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-            emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_SUSPENDED,
-                       VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-        }
-        break;
     case QEMU_PROCESS_EVENT_RESUME:
-        if (dom->state != VIR_DOMAIN_RUNNING) {
-            set_state(dom, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-            emit_event(name, dom->def->uuid, VIR_DOMAIN_EVENT_RESUMED,
-                       VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-        }
+        sync_run_state(dom);
         break;
     case QEMU_PROCESS_EVENT_RESET:
         break; /* on_reboot restart: qemu resets the guest itself */
